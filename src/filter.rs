@@ -1,0 +1,273 @@
+//! Which records an investigator wants.
+//!
+//! A [`FilterSpec`] is plain data (what the CLI flags, the C ABI and the PowerShell parameters fill
+//! in); [`Filter`] is its compiled form. Categories combine with AND; values within a category with
+//! OR. Exchange `SessionId`s and `AADSessionId`s form one category, so "this Exchange session, and
+//! anything else of that Entra ID session" is one filter.
+//!
+//! Before a document is parsed, [`Filter::may_match`] looks for the session ids' bytes in it (any
+//! ASCII case, all ids at once): most documents of a large export do not contain the id and are skipped without
+//! parsing. Every hit is then confirmed on the parsed record by [`Filter::matches`], since an id can
+//! also appear inside a subject or another field.
+
+use chrono::{DateTime, Utc};
+use aho_corasick::AhoCorasick;
+use memchr::memmem;
+
+use crate::ip::comparable_address;
+use crate::record::AuditRecord;
+
+/// The filter as given by a user. Empty lists mean "any".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FilterSpec {
+    /// Exchange `SessionId`s (case-insensitive).
+    pub session_ids: Vec<String>,
+    /// `AppAccessContext.AADSessionId`s (case-insensitive); OR-ed with `session_ids`.
+    pub aad_session_ids: Vec<String>,
+    /// Users: matched against `UserId` and `MailboxOwnerUPN` (case-insensitive).
+    pub users: Vec<String>,
+    /// Operation names (case-insensitive).
+    pub operations: Vec<String>,
+    /// Client addresses, with or without port (`1.2.3.4`, `1.2.3.4:443`, `[2001:db8::1]:443`);
+    /// matched against `ClientIP` and `ClientIPAddress`.
+    pub ips: Vec<String>,
+    /// Earliest `CreationTime` kept (inclusive).
+    pub start: Option<DateTime<Utc>>,
+    /// Latest `CreationTime` kept (inclusive).
+    pub end: Option<DateTime<Utc>>,
+}
+
+impl FilterSpec {
+    /// True when the spec keeps every record.
+    pub fn is_empty(&self) -> bool {
+        *self == FilterSpec::default()
+    }
+}
+
+/// A compiled filter: build once, apply to many batches from any thread.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    spec: FilterSpec,
+    ips: Vec<String>,
+    /// Finds the session ids' bytes; `None` when documents cannot be skipped by bytes.
+    prefilter: Option<SessionPrefilter>,
+}
+
+impl Filter {
+    /// Compiles a spec. Blank entries in the lists are ignored.
+    pub fn new(mut spec: FilterSpec) -> Filter {
+        for list in [
+            &mut spec.session_ids,
+            &mut spec.aad_session_ids,
+            &mut spec.users,
+            &mut spec.operations,
+            &mut spec.ips,
+        ] {
+            list.retain(|s| !s.trim().is_empty());
+            for s in list.iter_mut() {
+                *s = s.trim().to_owned();
+            }
+        }
+        let ips = spec.ips.iter().map(|ip| comparable_address(ip)).collect();
+        let prefilter = SessionPrefilter::new(spec.session_ids.iter().chain(&spec.aad_session_ids));
+        Filter {
+            spec,
+            ips,
+            prefilter,
+        }
+    }
+
+    /// A filter that keeps everything.
+    pub fn all() -> Filter {
+        Filter::new(FilterSpec::default())
+    }
+
+    /// The spec this filter was built from (blank entries removed).
+    pub fn spec(&self) -> &FilterSpec {
+        &self.spec
+    }
+
+    /// True when the filter keeps every record.
+    pub fn is_empty(&self) -> bool {
+        self.spec.is_empty()
+    }
+
+    /// Byte prefilter: `false` only when the document cannot match. Cheap next to parsing.
+    pub fn may_match(&self, document: &[u8]) -> bool {
+        match &self.prefilter {
+            Some(p) => p.may_occur_in(document),
+            None => true,
+        }
+    }
+
+    /// True when the parsed record satisfies every category of the filter.
+    pub fn matches(&self, r: &AuditRecord<'_>) -> bool {
+        let s = &self.spec;
+        let eq = |value: Option<&str>, wanted: &String| {
+            value.is_some_and(|v| v.eq_ignore_ascii_case(wanted))
+        };
+        if !(s.session_ids.is_empty() && s.aad_session_ids.is_empty()) {
+            let exchange = s.session_ids.iter().any(|w| eq(r.session_id.as_deref(), w));
+            let aad = s.aad_session_ids.iter().any(|w| eq(r.aad_session_id.as_deref(), w));
+            if !(exchange || aad) {
+                return false;
+            }
+        }
+        if !s.users.is_empty()
+            && !s.users.iter().any(|w| {
+                eq(r.user_id.as_deref(), w) || eq(r.mailbox_owner_upn.as_deref(), w)
+            })
+        {
+            return false;
+        }
+        if !s.operations.is_empty() && !s.operations.iter().any(|w| eq(r.operation.as_deref(), w)) {
+            return false;
+        }
+        if !self.ips.is_empty() {
+            let candidates = [r.client_ip.as_deref(), r.client_ip_address.as_deref()];
+            let hit = candidates
+                .into_iter()
+                .flatten()
+                .any(|text| self.ips.contains(&comparable_address(text)));
+            if !hit {
+                return false;
+            }
+        }
+        if s.start.is_some() || s.end.is_some() {
+            let Some(t) = r.creation_time else {
+                return false;
+            };
+            if s.start.is_some_and(|start| t < start) || s.end.is_some_and(|end| t > end) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Finds any of the session ids in a document, ignoring ASCII case, without parsing it.
+///
+/// aho-corasick searches all ids at once with a vectorised prefilter. A document that writes one of
+/// the ids' characters as a `\u00XX` escape is never skipped, so escapes cannot hide a match.
+#[derive(Debug, Clone)]
+struct SessionPrefilter {
+    ids: AhoCorasick,
+    /// The characters of the ids, as a bit set over ASCII.
+    id_chars: u128,
+}
+
+impl SessionPrefilter {
+    /// `None` when there are no ids or one is not ASCII (the caller then parses everything).
+    fn new<'a>(ids: impl IntoIterator<Item = &'a String>) -> Option<SessionPrefilter> {
+        let ids: Vec<&String> = ids.into_iter().collect();
+        if ids.is_empty() || ids.iter().any(|id| !id.is_ascii()) {
+            return None;
+        }
+        let id_chars = ids
+            .iter()
+            .flat_map(|id| id.bytes())
+            .flat_map(|b| [b.to_ascii_lowercase(), b.to_ascii_uppercase()])
+            .fold(0u128, |set, b| set | (1u128 << b));
+        let ids = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(ids)
+            .ok()?;
+        Some(SessionPrefilter { ids, id_chars })
+    }
+
+    fn may_occur_in(&self, haystack: &[u8]) -> bool {
+        self.ids.is_match(haystack) || self.escapes_hide_id_chars(haystack)
+    }
+
+    /// True when the document writes one of the ids' characters as `\u00XX`.
+    fn escapes_hide_id_chars(&self, haystack: &[u8]) -> bool {
+        memmem::find_iter(haystack, b"\\u00").any(|at| {
+            let hex = haystack.get(at + 4..at + 6);
+            let code = hex
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            code.is_some_and(|c| c < 128 && self.id_chars & (1u128 << c) != 0)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::parse_record;
+
+    const SID: &str = "6b1c0a7e-93f2-4d3f-8a1e-5c2b7d9e0f11";
+
+    fn doc(session: &str) -> String {
+        format!(
+            r#"{{"CreationTime":"2026-03-02T06:54:24","Id":"a","Operation":"Send","UserId":"Megan@Contoso.com","SessionId":"{session}","ClientIP":"185.73.124.135:19823"}}"#
+        )
+    }
+
+    fn filter_sessions(ids: &[&str]) -> Filter {
+        Filter::new(FilterSpec {
+            session_ids: ids.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn prefilter_skips_other_sessions_and_keeps_any_case() {
+        let f = filter_sessions(&[SID]);
+        assert!(f.may_match(doc(SID).as_bytes()));
+        assert!(f.may_match(doc(&SID.to_uppercase()).as_bytes()));
+        assert!(!f.may_match(doc("00000000-1111-2222-3333-444444444444").as_bytes()));
+        let r = parse_record(&doc(&SID.to_uppercase())).map(|r| f.matches(&r));
+        assert_eq!(r, Ok(true));
+    }
+
+    #[test]
+    fn prefilter_does_not_trust_escaped_digits() {
+        let f = filter_sessions(&[SID]);
+        let escaped = doc(SID).replace("6b1c", "\\u0036b1c").replace("93f2", "\\u0039\\u0033f2");
+        assert!(f.may_match(escaped.as_bytes()));
+        assert_eq!(parse_record(&escaped).map(|r| f.matches(&r)), Ok(true));
+    }
+
+    #[test]
+    fn an_id_in_a_subject_is_not_a_match() {
+        let f = filter_sessions(&[SID]);
+        let other = doc("other").replace("\"Id\":\"a\"", &format!("\"Id\":\"a\",\"Subject\":\"{SID}\""));
+        assert!(f.may_match(other.as_bytes()));
+        assert_eq!(parse_record(&other).map(|r| f.matches(&r)), Ok(false));
+    }
+
+    #[test]
+    fn categories_combine() {
+        let r_text = doc(SID);
+        let r = parse_record(&r_text).unwrap();
+        let spec = |f: fn(&mut FilterSpec)| {
+            let mut s = FilterSpec::default();
+            f(&mut s);
+            Filter::new(s).matches(&r)
+        };
+        assert!(spec(|s| s.users = vec!["megan@contoso.COM".into()]));
+        assert!(!spec(|s| s.users = vec!["alex@contoso.com".into()]));
+        assert!(spec(|s| s.operations = vec!["send".into(), "HardDelete".into()]));
+        assert!(spec(|s| s.ips = vec!["185.73.124.135".into()]));
+        assert!(spec(|s| s.ips = vec!["185.73.124.135:1".into()]));
+        assert!(!spec(|s| s.ips = vec!["185.73.124.13".into()]));
+        assert!(spec(|s| s.start = crate::time::parse_iso_utc("2026-03-02T06:54:24")));
+        assert!(!spec(|s| s.start = crate::time::parse_iso_utc("2026-03-02T06:54:25")));
+        assert!(spec(|s| s.end = crate::time::parse_iso_utc("2026-03-02T06:54:24")));
+        assert!(spec(|s| {
+            s.session_ids = vec!["nope".into()];
+            s.aad_session_ids = vec!["x".into()];
+            s.users = vec![]
+        }) == false);
+        assert!(spec(|s| s.users = vec!["  ".into()]));
+    }
+
+    #[test]
+    fn mixed_case_ids_are_found() {
+        let f = filter_sessions(&["AbCdEf-12"]);
+        assert!(f.may_match(br#"{"SessionId":"aBcDeF-12"}"#));
+        assert!(!f.may_match(br#"{"SessionId":"aBcDeF-13"}"#));
+        assert!(Filter::all().may_match(b"{}"));
+    }
+}

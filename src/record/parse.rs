@@ -1,0 +1,233 @@
+//! AuditData JSON to [`AuditRecord`].
+//!
+//! One pass with serde_json over a hand-written visitor: known fields are read into their
+//! normalized form (borrowing where the JSON had no escapes), unknown fields are skipped without
+//! allocating, and every shape variation falls back to "absent" rather than failing the record.
+//! Only text that is not a JSON object at all is an error.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+use super::lenient::{AppAccessContext, Folders, Items, Key, NameValues, Scalar, parse_bool};
+use super::types::{LogonType, MailAccessType, record_type_code, record_type_name, user_type_name};
+use super::{AuditRecord, ItemRef, ItemRole};
+use crate::ip::parse_client_address;
+use crate::time::parse_iso_utc;
+
+/// Why a document could not be read as an audit record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// What is wrong, in words.
+    pub message: String,
+    /// 1-based line inside the document, 0 when unknown.
+    pub line: usize,
+    /// 1-based column inside the document, 0 when unknown.
+    pub column: usize,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "{} (at line {}, column {})", self.message, self.line, self.column)
+        } else {
+            f.write_str(&self.message)
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+impl From<serde_json::Error> for ParseError {
+    fn from(e: serde_json::Error) -> Self {
+        // serde_json appends " at line L column C"; keep the bare reason and the position apart.
+        let text = e.to_string();
+        let message = match text.rfind(" at line ") {
+            Some(i) if e.line() > 0 => text[..i].to_owned(),
+            _ => text,
+        };
+        ParseError {
+            message: format!("AuditData is not valid JSON: {message}"),
+            line: e.line(),
+            column: e.column(),
+        }
+    }
+}
+
+/// Parses one AuditData JSON document.
+///
+/// The record borrows from `raw` wherever possible and keeps `raw` itself. Errors only when the
+/// text is not a single JSON object.
+pub fn parse_record(raw: &str) -> Result<AuditRecord<'_>, ParseError> {
+    let body = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+    let Fields(mut record) = serde_json::from_str(body)?;
+    record.raw = Cow::Borrowed(raw);
+    Ok(record)
+}
+
+/// The top-level visitor's output, before the raw text is attached.
+struct Fields<'de>(AuditRecord<'de>);
+
+impl<'de> Deserialize<'de> for Fields<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(RecordVisitor)
+    }
+}
+
+struct RecordVisitor;
+
+impl<'de> Visitor<'de> for RecordVisitor {
+    type Value = Fields<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an AuditData JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut r = AuditRecord::default();
+        let mut creation_text: Option<Cow<'de, str>> = None;
+        let mut fallback_time: Option<Cow<'de, str>> = None;
+        let mut operation_properties = NameValues::default();
+        let mut device_aad_session: Option<Cow<'de, str>> = None;
+        let mut items_affected = Items::default();
+        let mut item = Items::default();
+        let mut folder = Items::default();
+        let mut dest_folder = Items::default();
+
+        while let Some(Key(key)) = map.next_key()? {
+            macro_rules! text {
+                () => {
+                    map.next_value::<Scalar>()?.into_text()
+                };
+            }
+            macro_rules! trimmed {
+                () => {
+                    map.next_value::<Scalar>()?.into_trimmed_text()
+                };
+            }
+            match key.as_ref() {
+                "CreationTime" => creation_text = trimmed!(),
+                // Sentinel's OfficeActivity rows carry the time here when CreationTime is gone.
+                "TimeGenerated" => fallback_time = trimmed!(),
+                "Id" | "OfficeId" => {
+                    let id = trimmed!();
+                    if r.id.is_none() || key == "Id" {
+                        r.id = id;
+                    }
+                }
+                "Operation" => r.operation = trimmed!(),
+                "RecordType" => {
+                    let v = map.next_value::<Scalar>()?;
+                    match v.as_i64() {
+                        Some(n) if n >= 0 => {
+                            r.record_type = Some(n as u32);
+                            r.record_type_name = record_type_name(n as u32).map(Cow::Borrowed);
+                        }
+                        _ => {
+                            r.record_type_name = v.into_trimmed_text();
+                            r.record_type =
+                                r.record_type_name.as_deref().and_then(record_type_code);
+                        }
+                    }
+                }
+                "Workload" | "OfficeWorkload" => r.workload = trimmed!(),
+                "ResultStatus" => r.result_status = trimmed!(),
+                "UserId" | "UserId_" => r.user_id = trimmed!(),
+                "UserKey" => r.user_key = trimmed!(),
+                "UserType" => {
+                    let v = map.next_value::<Scalar>()?;
+                    r.user_type = match v.as_i64().and_then(user_type_name) {
+                        Some(name) => Some(Cow::Borrowed(name)),
+                        None => v.into_trimmed_text(),
+                    };
+                }
+                "OrganizationId" => r.organization_id = trimmed!(),
+                "ClientIP" => r.client_ip = trimmed!(),
+                "SessionId" => r.session_id = trimmed!(),
+                "AppAccessContext" => {
+                    let ctx: AppAccessContext = map.next_value()?;
+                    if ctx.aad_session_id.is_some() {
+                        r.aad_session_id = ctx.aad_session_id;
+                    }
+                }
+                // Entra ID sign-ins carry their session as DeviceProperties' `SessionId`.
+                "DeviceProperties" => {
+                    let props: NameValues = map.next_value()?;
+                    device_aad_session = props
+                        .0
+                        .into_iter()
+                        .find(|p| p.name.eq_ignore_ascii_case("SessionId") && !p.value.is_empty())
+                        .map(|p| p.value);
+                }
+                "ClientIPAddress" | "Client_IPAddress" => r.client_ip_address = trimmed!(),
+                "ClientInfoString" => r.client_info_string = text!(),
+                "LogonType" | "Logon_Type" => {
+                    let v = map.next_value::<Scalar>()?;
+                    r.logon_type = match v.as_i64() {
+                        Some(n) => Some(LogonType::from_code(n)),
+                        None => v.into_text().as_deref().and_then(LogonType::from_text),
+                    };
+                }
+                "ExternalAccess" => r.external_access = map.next_value::<Scalar>()?.as_bool(),
+                "MailboxOwnerUPN" => r.mailbox_owner_upn = trimmed!(),
+                "MailboxGuid" => r.mailbox_guid = trimmed!(),
+                "LogonUserSid" => r.logon_user_sid = trimmed!(),
+                "AppId" => r.app_id = trimmed!(),
+                "ClientAppId" => r.client_app_id = trimmed!(),
+                "OriginatingServer" => r.originating_server = trimmed!(),
+                "AffectedItems" => items_affected = map.next_value()?,
+                "Item" => item = map.next_value()?,
+                "Folder" => folder = map.next_value()?,
+                "DestFolder" => dest_folder = map.next_value()?,
+                "Parameters" => r.parameters = map.next_value::<NameValues>()?.0,
+                "OperationProperties" => operation_properties = map.next_value()?,
+                "Folders" => r.folders = map.next_value::<Folders>()?.0,
+                "OperationCount" => {
+                    r.operation_count = map
+                        .next_value::<Scalar>()?
+                        .as_i64()
+                        .and_then(|n| u64::try_from(n).ok())
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+
+        r.creation_time = creation_text
+            .as_deref()
+            .or(fallback_time.as_deref())
+            .and_then(parse_iso_utc);
+        if r.aad_session_id.is_none() {
+            r.aad_session_id = device_aad_session;
+        }
+        r.client_address = r
+            .client_ip
+            .as_deref()
+            .or(r.client_ip_address.as_deref())
+            .and_then(parse_client_address);
+        r.mail_access_type = operation_properties
+            .get("MailAccessType")
+            .and_then(MailAccessType::from_text);
+        r.is_throttled = operation_properties.get("IsThrottled").and_then(parse_bool);
+        for (role, Items(list)) in [
+            (ItemRole::Affected, items_affected),
+            (ItemRole::Item, item),
+            (ItemRole::Folder, folder),
+            (ItemRole::DestFolder, dest_folder),
+        ] {
+            r.items.extend(list.into_iter().map(|p| ItemRef {
+                role,
+                subject: p.subject,
+                internet_message_id: p.internet_message_id,
+                folder: p.folder,
+            }));
+        }
+        Ok(Fields(r))
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Err(E::custom("AuditData is a JSON string, not an object"))
+    }
+}
