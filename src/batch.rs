@@ -122,7 +122,11 @@ pub fn parse_batch<'a, S: AsRef<str> + Sync>(docs: &'a [S], filter: &Filter) -> 
     let outcomes: Vec<DocOutcome<'a>> = if docs.len() < PARALLEL_THRESHOLD {
         docs.iter().enumerate().map(one).collect()
     } else {
-        docs.par_iter().enumerate().with_min_len(64).map(one).collect()
+        docs.par_iter()
+            .enumerate()
+            .with_min_len(64)
+            .map(one)
+            .collect()
     };
     let mut out = ParseOutcome::default();
     out.tally.read = docs.len() as u64;
@@ -155,15 +159,16 @@ pub struct Deduper {
 }
 
 impl Deduper {
-    /// True the first time a record's `Id` is seen (ids compare case-insensitively). Records
-    /// without an `Id` are always new.
+    /// True the first time a record's `Id` is seen (ids compare case-insensitively). A record
+    /// without an `Id` (Search-MailboxAuditLog's) is keyed by a 128-bit hash of its raw text, so the
+    /// same record repeated by two pages is still dropped once.
     pub fn first_time(&mut self, r: &AuditRecord<'_>) -> bool {
-        let Some(id) = r.id.as_deref() else {
-            return true;
-        };
-        match parse_guid(id) {
-            Some(g) => self.guids.insert(g),
-            None => self.others.insert(id.to_ascii_lowercase().into_boxed_str()),
+        match r.id.as_deref() {
+            Some(id) => match parse_guid(id) {
+                Some(g) => self.guids.insert(g),
+                None => self.others.insert(id.to_ascii_lowercase().into_boxed_str()),
+            },
+            None => self.guids.insert(fnv1a_128(r.raw.as_bytes())),
         }
     }
 
@@ -176,6 +181,16 @@ impl Deduper {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// FNV-1a, 128-bit: stable across runs and platforms, and wide enough that a collision between
+/// two different records is not a practical concern.
+fn fnv1a_128(bytes: &[u8]) -> u128 {
+    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
+    const PRIME: u128 = 0x0000000001000000000000000000013B;
+    bytes
+        .iter()
+        .fold(OFFSET, |h, b| (h ^ u128::from(*b)).wrapping_mul(PRIME))
 }
 
 /// Reads `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (any case) as a number.
@@ -298,7 +313,9 @@ mod tests {
     use crate::filter::FilterSpec;
 
     fn doc(id: &str, time: &str, session: &str) -> String {
-        format!(r#"{{"Id":"{id}","CreationTime":"{time}","Operation":"Send","SessionId":"{session}"}}"#)
+        format!(
+            r#"{{"Id":"{id}","CreationTime":"{time}","Operation":"Send","SessionId":"{session}"}}"#
+        )
     }
 
     #[test]
@@ -307,7 +324,11 @@ mod tests {
         let docs = vec![
             doc("b", "2026-03-02T10:00:00", sid),
             "{not json".to_owned(),
-            doc("a", "2026-03-02T09:00:00", "99999999-8888-7777-6666-000000000000"),
+            doc(
+                "a",
+                "2026-03-02T09:00:00",
+                "99999999-8888-7777-6666-000000000000",
+            ),
             doc("c", "2026-03-02T08:00:00", sid),
             doc("B", "2026-03-02T10:00:00", sid),
         ];
@@ -316,7 +337,11 @@ mod tests {
             ..Default::default()
         });
         let outcome = parse_batch(&docs, &filter);
-        assert_eq!(outcome.errors.len(), 0, "the bad document cannot match and is skipped");
+        assert_eq!(
+            outcome.errors.len(),
+            0,
+            "the bad document cannot match and is skipped"
+        );
         assert_eq!(outcome.tally.skipped, 2);
         let mut c = Collector::new();
         c.add_batch(outcome);
@@ -327,8 +352,15 @@ mod tests {
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].index, 6);
         assert_eq!(errors[0].raw, "{not json");
-        assert!(errors[0].to_string().starts_with("record 6: AuditData is not valid JSON"));
-        let ids: Vec<_> = records.iter().map(|c| c.record.id.as_deref().unwrap()).collect();
+        assert!(
+            errors[0]
+                .to_string()
+                .starts_with("record 6: AuditData is not valid JSON")
+        );
+        let ids: Vec<_> = records
+            .iter()
+            .map(|c| c.record.id.as_deref().unwrap())
+            .collect();
         assert_eq!(ids, ["c", "a", "b"]);
         assert_eq!(records[0].origin, 3);
         assert_eq!(tally.duplicates, 4);

@@ -10,8 +10,8 @@
 //! parsing. Every hit is then confirmed on the parsed record by [`Filter::matches`], since an id can
 //! also appear inside a subject or another field.
 
-use chrono::{DateTime, Utc};
 use aho_corasick::AhoCorasick;
+use chrono::{DateTime, Utc};
 use memchr::memmem;
 
 use crate::ip::comparable_address;
@@ -108,15 +108,19 @@ impl Filter {
         };
         if !(s.session_ids.is_empty() && s.aad_session_ids.is_empty()) {
             let exchange = s.session_ids.iter().any(|w| eq(r.session_id.as_deref(), w));
-            let aad = s.aad_session_ids.iter().any(|w| eq(r.aad_session_id.as_deref(), w));
+            let aad = s
+                .aad_session_ids
+                .iter()
+                .any(|w| eq(r.aad_session_id.as_deref(), w));
             if !(exchange || aad) {
                 return false;
             }
         }
         if !s.users.is_empty()
-            && !s.users.iter().any(|w| {
-                eq(r.user_id.as_deref(), w) || eq(r.mailbox_owner_upn.as_deref(), w)
-            })
+            && !s
+                .users
+                .iter()
+                .any(|w| eq(r.user_id.as_deref(), w) || eq(r.mailbox_owner_upn.as_deref(), w))
         {
             return false;
         }
@@ -224,7 +228,9 @@ mod tests {
     #[test]
     fn prefilter_does_not_trust_escaped_digits() {
         let f = filter_sessions(&[SID]);
-        let escaped = doc(SID).replace("6b1c", "\\u0036b1c").replace("93f2", "\\u0039\\u0033f2");
+        let escaped = doc(SID)
+            .replace("6b1c", "\\u0036b1c")
+            .replace("93f2", "\\u0039\\u0033f2");
         assert!(f.may_match(escaped.as_bytes()));
         assert_eq!(parse_record(&escaped).map(|r| f.matches(&r)), Ok(true));
     }
@@ -232,7 +238,10 @@ mod tests {
     #[test]
     fn an_id_in_a_subject_is_not_a_match() {
         let f = filter_sessions(&[SID]);
-        let other = doc("other").replace("\"Id\":\"a\"", &format!("\"Id\":\"a\",\"Subject\":\"{SID}\""));
+        let other = doc("other").replace(
+            "\"Id\":\"a\"",
+            &format!("\"Id\":\"a\",\"Subject\":\"{SID}\""),
+        );
         assert!(f.may_match(other.as_bytes()));
         assert_eq!(parse_record(&other).map(|r| f.matches(&r)), Ok(false));
     }
@@ -248,18 +257,28 @@ mod tests {
         };
         assert!(spec(|s| s.users = vec!["megan@contoso.COM".into()]));
         assert!(!spec(|s| s.users = vec!["alex@contoso.com".into()]));
-        assert!(spec(|s| s.operations = vec!["send".into(), "HardDelete".into()]));
+        assert!(spec(
+            |s| s.operations = vec!["send".into(), "HardDelete".into()]
+        ));
         assert!(spec(|s| s.ips = vec!["185.73.124.135".into()]));
         assert!(spec(|s| s.ips = vec!["185.73.124.135:1".into()]));
         assert!(!spec(|s| s.ips = vec!["185.73.124.13".into()]));
-        assert!(spec(|s| s.start = crate::time::parse_iso_utc("2026-03-02T06:54:24")));
-        assert!(!spec(|s| s.start = crate::time::parse_iso_utc("2026-03-02T06:54:25")));
-        assert!(spec(|s| s.end = crate::time::parse_iso_utc("2026-03-02T06:54:24")));
-        assert!(spec(|s| {
-            s.session_ids = vec!["nope".into()];
-            s.aad_session_ids = vec!["x".into()];
-            s.users = vec![]
-        }) == false);
+        assert!(spec(
+            |s| s.start = crate::time::parse_iso_utc("2026-03-02T06:54:24")
+        ));
+        assert!(!spec(
+            |s| s.start = crate::time::parse_iso_utc("2026-03-02T06:54:25")
+        ));
+        assert!(spec(
+            |s| s.end = crate::time::parse_iso_utc("2026-03-02T06:54:24")
+        ));
+        assert!(
+            spec(|s| {
+                s.session_ids = vec!["nope".into()];
+                s.aad_session_ids = vec!["x".into()];
+                s.users = vec![]
+            }) == false
+        );
         assert!(spec(|s| s.users = vec!["  ".into()]));
     }
 

@@ -63,12 +63,18 @@ mod tests {
     #[test]
     fn derives_bare_addresses() {
         assert_eq!(bare("185.73.124.135").as_deref(), Some("185.73.124.135"));
-        assert_eq!(bare("185.73.124.135:19823").as_deref(), Some("185.73.124.135"));
+        assert_eq!(
+            bare("185.73.124.135:19823").as_deref(),
+            Some("185.73.124.135")
+        );
         assert_eq!(bare("[2001:db8::1]:443").as_deref(), Some("2001:db8::1"));
         assert_eq!(bare("[2001:DB8::1]").as_deref(), Some("2001:db8::1"));
         assert_eq!(bare("::ffff:10.1.2.3").as_deref(), Some("10.1.2.3"));
         assert_eq!(bare("FE80::").as_deref(), Some("fe80::"));
-        assert_eq!(bare(" 2001:0db8:0000::0001 ").as_deref(), Some("2001:db8::1"));
+        assert_eq!(
+            bare(" 2001:0db8:0000::0001 ").as_deref(),
+            Some("2001:db8::1")
+        );
         assert_eq!(bare("mail.contoso.com"), None);
         assert_eq!(bare("1.2.3.4:notaport"), None);
         assert_eq!(bare(""), None);

@@ -50,7 +50,10 @@ impl SessionSummary {
         };
         put(&mut self.users, r.user_id.as_deref());
         put(&mut self.mailbox_owners, r.mailbox_owner_upn.as_deref());
-        put(&mut self.client_info_strings, r.client_info_string.as_deref());
+        put(
+            &mut self.client_info_strings,
+            r.client_info_string.as_deref(),
+        );
         put(&mut self.aad_session_ids, r.aad_session_id.as_deref());
         match r.client_address {
             Some(addr) => {
@@ -106,12 +109,18 @@ impl SessionInventory {
     pub fn sessions(&self) -> Vec<&SessionSummary> {
         let mut all: Vec<&SessionSummary> = self.by_key.values().collect();
         all.sort_by(|a, b| {
-            (a.session_id.is_none(), a.first_seen.is_none(), a.first_seen, &a.session_id).cmp(&(
-                b.session_id.is_none(),
-                b.first_seen.is_none(),
-                b.first_seen,
-                &b.session_id,
-            ))
+            (
+                a.session_id.is_none(),
+                a.first_seen.is_none(),
+                a.first_seen,
+                &a.session_id,
+            )
+                .cmp(&(
+                    b.session_id.is_none(),
+                    b.first_seen.is_none(),
+                    b.first_seen,
+                    &b.session_id,
+                ))
         });
         all
     }
@@ -144,8 +153,14 @@ mod tests {
         assert_eq!(s.len(), 3);
         assert_eq!(s[0].session_id.as_deref(), Some("S1"));
         assert_eq!(s[0].records, 3);
-        assert_eq!(crate::time::format_utc(&s[0].first_seen.unwrap()), "2026-03-02T09:00:00Z");
-        assert_eq!(crate::time::format_utc(&s[0].last_seen.unwrap()), "2026-03-02T11:00:00Z");
+        assert_eq!(
+            crate::time::format_utc(&s[0].first_seen.unwrap()),
+            "2026-03-02T09:00:00Z"
+        );
+        assert_eq!(
+            crate::time::format_utc(&s[0].last_seen.unwrap()),
+            "2026-03-02T11:00:00Z"
+        );
         assert_eq!(s[0].operations.get("HardDelete"), Some(&2));
         let ips: Vec<_> = s[0].client_ips.iter().cloned().collect();
         assert_eq!(ips, ["1.1.1.1", "2001:db8::1", "host.example"]);

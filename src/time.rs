@@ -122,7 +122,10 @@ pub fn parse_culture_datetime(text: &str) -> Option<(DateTime<Utc>, DateOrder)> 
     }
     let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
     let time = NaiveTime::from_hms_opt(hour, minute, second)?;
-    Some((Utc.from_utc_datetime(&NaiveDateTime::new(date, time)), order))
+    Some((
+        Utc.from_utc_datetime(&NaiveDateTime::new(date, time)),
+        order,
+    ))
 }
 
 /// Formats a time as ISO 8601 UTC ending in `Z`, with fractional seconds only when present.
@@ -145,7 +148,10 @@ mod tests {
         assert_eq!(iso("2023-09-26T01:51:34.12"), "2023-09-26T01:51:34.120Z");
         assert_eq!(iso("2023-09-26T01:51:34.123Z"), "2023-09-26T01:51:34.123Z");
         assert_eq!(iso("2026-01-24T06:54:24.0000000Z "), "2026-01-24T06:54:24Z");
-        assert_eq!(iso("2026-01-24T06:54:24.1234567Z"), "2026-01-24T06:54:24.123456700Z");
+        assert_eq!(
+            iso("2026-01-24T06:54:24.1234567Z"),
+            "2026-01-24T06:54:24.123456700Z"
+        );
         assert_eq!(iso("2026-01-24 06:54:24"), "2026-01-24T06:54:24Z");
         assert_eq!(iso("2026-01-24T08:54:24+02:00"), "2026-01-24T06:54:24Z");
         assert_eq!(iso("2026-01-24T01:54:24-0500"), "2026-01-24T06:54:24Z");
@@ -153,7 +159,13 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        for bad in ["", "yesterday", "2023-13-01T00:00:00", "2023-09-26T01:51", "2023-09-26T01:51:34Q"] {
+        for bad in [
+            "",
+            "yesterday",
+            "2023-13-01T00:00:00",
+            "2023-09-26T01:51",
+            "2023-09-26T01:51:34Q",
+        ] {
             assert!(parse_iso_utc(bad).is_none(), "{bad}");
         }
     }

@@ -328,7 +328,8 @@ impl<'de> Deserialize<'de> for ItemParts<'de> {
                     match k.as_ref() {
                         "Subject" => out.subject = map.next_value::<Scalar>()?.into_text(),
                         "InternetMessageId" => {
-                            out.internet_message_id = map.next_value::<Scalar>()?.into_trimmed_text()
+                            out.internet_message_id =
+                                map.next_value::<Scalar>()?.into_trimmed_text()
                         }
                         "ParentFolder" => {
                             // An item's folder; a `Path` key (folders) takes precedence.
@@ -515,11 +516,18 @@ pub(super) fn parse_name_values_text(text: &str) -> NameValues<'static> {
         return NameValues(out);
     }
     let separators: &[char] = &['\n', '\r', ';', ','];
-    let pieces: Vec<&str> = t.split(separators).filter(|p| !p.trim().is_empty()).collect();
+    let pieces: Vec<&str> = t
+        .split(separators)
+        .filter(|p| !p.trim().is_empty())
+        .collect();
     // `MailAccessType:Bind IsThrottled:False` on one line: split on spaces too, but only when
     // every word is itself a pair (a value with spaces stays whole otherwise).
     let words: Vec<&str> = pieces.iter().flat_map(|p| p.split_whitespace()).collect();
-    let pieces = if words.iter().all(|w| w.contains([':', '='])) { words } else { pieces };
+    let pieces = if words.iter().all(|w| w.contains([':', '='])) {
+        words
+    } else {
+        pieces
+    };
     for piece in pieces {
         if let Some((k, v)) = piece.split_once([':', '=']) {
             if !k.trim().is_empty() {
@@ -566,10 +574,14 @@ impl<'de> Deserialize<'de> for MessageIdEntry<'de> {
             ignore_scalars!();
             ignore_seq!();
             fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(MessageIdEntry(Scalar::Str(Cow::Borrowed(v)).into_trimmed_text()))
+                Ok(MessageIdEntry(
+                    Scalar::Str(Cow::Borrowed(v)).into_trimmed_text(),
+                ))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(MessageIdEntry(Scalar::Str(Cow::Owned(v.to_owned())).into_trimmed_text()))
+                Ok(MessageIdEntry(
+                    Scalar::Str(Cow::Owned(v.to_owned())).into_trimmed_text(),
+                ))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut id = None;
@@ -639,7 +651,8 @@ impl<'de> Deserialize<'de> for FolderEntry<'de> {
                         }
                     }
                 }
-                Ok(FolderEntry(Some(folder)))
+                let empty = folder.path.is_none() && folder.message_ids.is_empty();
+                Ok(FolderEntry((!empty).then_some(folder)))
             }
         }
         d.deserialize_any(V)
@@ -669,7 +682,9 @@ impl<'de> Deserialize<'de> for Folders<'de> {
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 Ok(serde_json::from_str::<Folders>(v)
-                    .map(|Folders(v)| Folders(v.into_iter().map(FolderAccess::into_owned).collect()))
+                    .map(|Folders(v)| {
+                        Folders(v.into_iter().map(FolderAccess::into_owned).collect())
+                    })
                     .unwrap_or_default())
             }
         }
@@ -682,7 +697,9 @@ mod tests {
     use super::*;
 
     fn names(nv: &NameValues) -> Vec<(String, String)> {
-        nv.0.iter().map(|p| (p.name.to_string(), p.value.to_string())).collect()
+        nv.0.iter()
+            .map(|p| (p.name.to_string(), p.value.to_string()))
+            .collect()
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //!
 //! [`AuditRecord`] holds the fields an investigation needs, borrowed from the AuditData text
 //! where no unescaping was required, plus the raw text itself so that every other field stays
-//! reachable. [`parse_record`] builds one from a JSON document; [`crate::input::mailbox_audit`]
-//! builds one from a flat Search-MailboxAuditLog record.
+//! reachable. [`parse_record`] builds one from an AuditData JSON document, or from a flat JSON
+//! object of a Search-MailboxAuditLog -ShowDetails record's properties.
 
+mod flat;
 mod lenient;
 mod parse;
 mod types;
@@ -24,6 +25,9 @@ pub type Text<'a> = Option<Cow<'a, str>>;
 pub struct AuditRecord<'a> {
     /// `CreationTime` in UTC; `None` when the record had none that could be read.
     pub creation_time: Option<DateTime<Utc>>,
+    /// True when `creation_time` came from a culture-formatted date (`3/12/2025 7:31:34 AM`)
+    /// whose day and month could be swapped; it was read month first.
+    pub creation_time_ambiguous: bool,
     /// `Id`: the record's GUID, used to de-duplicate repeated pages.
     pub id: Text<'a>,
     /// `Operation`, e.g. `MailItemsAccessed`, `HardDelete`, `New-InboxRule`.
@@ -154,6 +158,7 @@ impl AuditRecord<'_> {
     pub fn into_owned(self) -> AuditRecord<'static> {
         AuditRecord {
             creation_time: self.creation_time,
+            creation_time_ambiguous: self.creation_time_ambiguous,
             id: own(self.id),
             operation: own(self.operation),
             record_type: self.record_type,
@@ -179,11 +184,19 @@ impl AuditRecord<'_> {
             client_app_id: own(self.client_app_id),
             originating_server: own(self.originating_server),
             items: self.items.into_iter().map(ItemRef::into_owned).collect(),
-            parameters: self.parameters.into_iter().map(NameValue::into_owned).collect(),
+            parameters: self
+                .parameters
+                .into_iter()
+                .map(NameValue::into_owned)
+                .collect(),
             mail_access_type: self.mail_access_type,
             is_throttled: self.is_throttled,
             operation_count: self.operation_count,
-            folders: self.folders.into_iter().map(FolderAccess::into_owned).collect(),
+            folders: self
+                .folders
+                .into_iter()
+                .map(FolderAccess::into_owned)
+                .collect(),
             raw: Cow::Owned(self.raw.into_owned()),
         }
     }
@@ -229,13 +242,19 @@ impl AuditRecord<'_> {
 
     /// The mailbox a record is about: `MailboxOwnerUPN`, else the acting `UserId`.
     pub fn mailbox(&self) -> Option<&str> {
-        self.mailbox_owner_upn.as_deref().or(self.user_id.as_deref())
+        self.mailbox_owner_upn
+            .as_deref()
+            .or(self.user_id.as_deref())
     }
 
     /// A short human summary of what was touched: rule name, subjects, folders, message ids.
     pub fn detail(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
-        if let Some(name) = self.parameters.iter().find(|p| p.name.eq_ignore_ascii_case("Name")) {
+        if let Some(name) = self
+            .parameters
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case("Name"))
+        {
             parts.push(format!("Name={}", name.value));
         }
         if let Some(kind) = self.mail_access_type {

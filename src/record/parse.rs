@@ -10,11 +10,13 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 
+use super::flat::{FlatProperties, aggregated_folders, split_list};
+use super::lenient::ItemParts;
 use super::lenient::{AppAccessContext, Folders, Items, Key, NameValues, Scalar, parse_bool};
 use super::types::{LogonType, MailAccessType, record_type_code, record_type_name, user_type_name};
-use super::{AuditRecord, ItemRef, ItemRole};
+use super::{AuditRecord, FolderAccess, ItemRef, ItemRole};
 use crate::ip::parse_client_address;
-use crate::time::parse_iso_utc;
+use crate::time::{DateOrder, parse_culture_datetime, parse_iso_utc};
 
 /// Why a document could not be read as an audit record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +32,11 @@ pub struct ParseError {
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line > 0 {
-            write!(f, "{} (at line {}, column {})", self.message, self.line, self.column)
+            write!(
+                f,
+                "{} (at line {}, column {})",
+                self.message, self.line, self.column
+            )
         } else {
             f.write_str(&self.message)
         }
@@ -94,6 +100,8 @@ impl<'de> Visitor<'de> for RecordVisitor {
         let mut item = Items::default();
         let mut folder = Items::default();
         let mut dest_folder = Items::default();
+        let mut flat = FlatProperties::default();
+        let mut operation_result: Option<Cow<'de, str>> = None;
 
         while let Some(Key(key)) = map.next_key()? {
             macro_rules! text {
@@ -183,7 +191,18 @@ impl<'de> Visitor<'de> for RecordVisitor {
                 "Parameters" => r.parameters = map.next_value::<NameValues>()?.0,
                 "OperationProperties" => operation_properties = map.next_value()?,
                 "Folders" => r.folders = map.next_value::<Folders>()?.0,
-                "OperationCount" => {
+                // Search-MailboxAuditLog -ShowDetails properties (see `flat`).
+                "LastAccessed" => flat.last_accessed = trimmed!(),
+                "OperationResult" => operation_result = trimmed!(),
+                "FolderPathName" => flat.folder_path_name = text!(),
+                "DestFolderPathName" => flat.dest_folder_path_name = text!(),
+                "ItemSubject" => flat.item_subject = text!(),
+                "ItemInternetMessageId" => flat.item_internet_message_id = trimmed!(),
+                "SourceItemInternetMessageIdsList" => flat.source_ids = text!(),
+                "SourceItemSubjectsList" => flat.source_subjects = text!(),
+                "SourceItemFolderPathNamesList" => flat.source_folders = text!(),
+                "AggregatedRecordFoldersData" => flat.aggregated_folders = text!(),
+                "OperationCount" | "AuditOperationsCountInAggregatedRecord" => {
                     r.operation_count = map
                         .next_value::<Scalar>()?
                         .as_i64()
@@ -199,6 +218,19 @@ impl<'de> Visitor<'de> for RecordVisitor {
             .as_deref()
             .or(fallback_time.as_deref())
             .and_then(parse_iso_utc);
+        if r.result_status.is_none() {
+            r.result_status = operation_result;
+        }
+        if flat.present() {
+            apply_flat(
+                &mut r,
+                flat,
+                &mut items_affected,
+                &mut item,
+                &mut folder,
+                &mut dest_folder,
+            );
+        }
         if r.aad_session_id.is_none() {
             r.aad_session_id = device_aad_session;
         }
@@ -229,5 +261,106 @@ impl<'de> Visitor<'de> for RecordVisitor {
 
     fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
         Err(E::custom("AuditData is a JSON string, not an object"))
+    }
+}
+
+/// Maps the flat properties of a Search-MailboxAuditLog record onto the AuditData shape.
+fn apply_flat<'de>(
+    r: &mut AuditRecord<'de>,
+    flat: FlatProperties<'de>,
+    affected: &mut Items<'de>,
+    item: &mut Items<'de>,
+    folder: &mut Items<'de>,
+    dest_folder: &mut Items<'de>,
+) {
+    if r.creation_time.is_none() {
+        if let Some((t, order)) = flat
+            .last_accessed
+            .as_deref()
+            .and_then(parse_culture_datetime)
+        {
+            r.creation_time = Some(t);
+            r.creation_time_ambiguous = order == DateOrder::AmbiguousReadMonthFirst;
+        }
+    }
+    if r.workload.is_none() {
+        r.workload = Some(Cow::Borrowed("Exchange"));
+    }
+    if r.user_id.is_none() {
+        r.user_id = r.mailbox_owner_upn.clone();
+    }
+    if r.folders.is_empty() {
+        if let Some(text) = flat.aggregated_folders.as_deref() {
+            r.folders = aggregated_folders(text, flat.folder_path_name.as_deref());
+        } else if r.mail_access_type.is_some() {
+            // A Sync names only its folder.
+            if let Some(path) = &flat.folder_path_name {
+                r.folders = vec![FolderAccess {
+                    path: Some(path.clone()),
+                    message_ids: Vec::new(),
+                }];
+            }
+        }
+    }
+    let owned = |s: &str| Some(Cow::Owned(s.to_owned()));
+    if affected.0.is_empty() {
+        let ids = flat
+            .source_ids
+            .as_deref()
+            .map(|t| split_list(t, true))
+            .unwrap_or_default();
+        let subjects = flat
+            .source_subjects
+            .as_deref()
+            .map(|t| split_list(t, false))
+            .unwrap_or_default();
+        let folders = flat
+            .source_folders
+            .as_deref()
+            .map(|t| split_list(t, false))
+            .unwrap_or_default();
+        let n = ids.len().max(subjects.len()).max(folders.len());
+        // Lists of unequal length cannot be zipped reliably: then keep each list on its own.
+        let zip = ids.len() == n
+            && (subjects.len() == n || subjects.is_empty())
+            && (folders.len() == n || folders.is_empty());
+        for i in 0..n {
+            let pick = |list: &Vec<String>| {
+                if zip || list.len() == n {
+                    list.get(i).and_then(|s| owned(s))
+                } else {
+                    None
+                }
+            };
+            affected.0.push(ItemParts {
+                subject: pick(&subjects),
+                internet_message_id: pick(&ids),
+                folder: pick(&folders),
+            });
+        }
+    }
+    if item.0.is_empty() && (flat.item_subject.is_some() || flat.item_internet_message_id.is_some())
+    {
+        item.0.push(ItemParts {
+            subject: flat.item_subject,
+            internet_message_id: flat.item_internet_message_id,
+            folder: None,
+        });
+    }
+    if folder.0.is_empty() && r.folders.is_empty() {
+        if let Some(path) = flat.folder_path_name {
+            folder.0.push(ItemParts {
+                folder: Some(path),
+                ..Default::default()
+            });
+        }
+    }
+    if dest_folder.0.is_empty() {
+        if let Some(path) = flat.dest_folder_path_name {
+            dest_folder.0.push(ItemParts {
+                folder: Some(path),
+                ..Default::default()
+            });
+        }
     }
 }

@@ -51,7 +51,8 @@ impl LogonType {
             LogonType::BestAccess,
             LogonType::DelegatedAdmin,
         ];
-        all.into_iter().find(|t| t.name().eq_ignore_ascii_case(text))
+        all.into_iter()
+            .find(|t| t.name().eq_ignore_ascii_case(text))
     }
 
     /// AuditData's number.
@@ -154,7 +155,10 @@ const RECORD_TYPES: &[(u32, &str)] = &[
 
 /// The name of a known `RecordType` number, or the number of a known name.
 pub fn record_type_name(code: u32) -> Option<&'static str> {
-    RECORD_TYPES.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
+    RECORD_TYPES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, n)| *n)
 }
 
 /// The number of a known `RecordType` name (case-insensitive).
