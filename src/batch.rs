@@ -91,9 +91,13 @@ pub struct ParseOutcome<'a> {
     pub tally: Tally,
 }
 
+#[expect(
+    clippy::large_enum_variant,
+    reason = "outcomes live only until the batch is split; boxing would allocate per record"
+)]
 enum DocOutcome<'a> {
     Skipped,
-    Rejected(RecordError),
+    Rejected(Box<RecordError>),
     FilteredOut,
     Kept(AuditRecord<'a>),
 }
@@ -111,12 +115,12 @@ pub fn parse_batch<'a, S: AsRef<str> + Sync>(docs: &'a [S], filter: &Filter) -> 
         match parse_record(text) {
             Ok(r) if filter.matches(&r) => DocOutcome::Kept(r),
             Ok(_) => DocOutcome::FilteredOut,
-            Err(e) => DocOutcome::Rejected(RecordError {
+            Err(e) => DocOutcome::Rejected(Box::new(RecordError {
                 index: index as u64,
                 source: String::new(),
                 reason: e.to_string(),
                 raw: text.to_owned(),
-            }),
+            })),
         }
     };
     let outcomes: Vec<DocOutcome<'a>> = if docs.len() < PARALLEL_THRESHOLD {
@@ -135,7 +139,7 @@ pub fn parse_batch<'a, S: AsRef<str> + Sync>(docs: &'a [S], filter: &Filter) -> 
             DocOutcome::Skipped => out.tally.skipped += 1,
             DocOutcome::Rejected(e) => {
                 out.tally.rejected += 1;
-                out.errors.push(e);
+                out.errors.push(*e);
             }
             DocOutcome::FilteredOut => {
                 out.tally.parsed += 1;

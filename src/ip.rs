@@ -11,7 +11,9 @@ use std::net::{IpAddr, Ipv6Addr};
 /// groups together whichever form a record used.
 pub fn parse_client_address(text: &str) -> Option<IpAddr> {
     let text = text.trim();
-    let addr = if let Some(rest) = text.strip_prefix('[') {
+    let addr = if let Some(v4) = parse_v4_with_port(text) {
+        IpAddr::V4(v4)
+    } else if let Some(rest) = text.strip_prefix('[') {
         // [v6] or [v6]:port
         rest.split_once(']')?.0.parse::<IpAddr>().ok()?
     } else if let Ok(addr) = text.parse::<IpAddr>() {
@@ -23,6 +25,16 @@ pub fn parse_client_address(text: &str) -> Option<IpAddr> {
         host.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::V4)?
     };
     Some(unmap(addr))
+}
+
+/// The common case, `a.b.c.d` or `a.b.c.d:port`, without trying IPv6 first.
+fn parse_v4_with_port(text: &str) -> Option<std::net::Ipv4Addr> {
+    let host = match text.split_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !port.is_empty() => host,
+        Some(_) => return None,
+        None => text,
+    };
+    host.parse().ok()
 }
 
 fn unmap(addr: IpAddr) -> IpAddr {

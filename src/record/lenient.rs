@@ -78,7 +78,7 @@ impl<'de> Scalar<'de> {
     /// The value as text; numbers and booleans are rendered, empty strings read as absent.
     pub(super) fn into_text(self) -> Text<'de> {
         match self {
-            Scalar::Str(s) if s.trim().is_empty() => None,
+            Scalar::Str(s) if is_blank(&s) => None,
             Scalar::Str(s) => Some(s),
             Scalar::Bool(b) => Some(Cow::Borrowed(if b { "True" } else { "False" })),
             Scalar::Int(n) => Some(Cow::Owned(n.to_string())),
@@ -90,10 +90,7 @@ impl<'de> Scalar<'de> {
 
     /// The value as text with surrounding white space (and the `\r\n` some servers append) removed.
     pub(super) fn into_trimmed_text(self) -> Text<'de> {
-        self.into_text().map(|t| match t {
-            Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
-            Cow::Owned(o) => Cow::Owned(o.trim().to_owned()),
-        })
+        self.into_text().map(trim_cow)
     }
 
     /// The value as a boolean: `true`, `"True"`, `"false"`, `1`, `"0"`...
@@ -116,6 +113,25 @@ impl<'de> Scalar<'de> {
             Scalar::Str(s) => s.trim().parse().ok(),
             _ => None,
         }
+    }
+}
+
+/// True when the text is empty or only white space. Most values start with a visible ASCII
+/// character, which answers without scanning (this runs for every field of every record).
+fn is_blank(s: &str) -> bool {
+    match s.as_bytes().first() {
+        None => true,
+        Some(b) if b.is_ascii_graphic() => false,
+        Some(_) => s.trim().is_empty(),
+    }
+}
+
+/// True when the text may have white space to trim at either end.
+fn needs_trim(s: &str) -> bool {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(first), Some(last)) => !(first.is_ascii_graphic() && last.is_ascii_graphic()),
+        _ => false,
     }
 }
 
@@ -173,6 +189,75 @@ impl<'de> Deserialize<'de> for Scalar<'de> {
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar<'de>, A::Error> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
                 Ok(Scalar::Complex)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A JSON value read straight into [`Text`]: like [`Scalar::into_text`] without the
+/// intermediate enum, for the many fields that are plain text.
+pub(super) struct TextValue<'de>(pub(super) Text<'de>);
+
+impl<'de> TextValue<'de> {
+    /// The text with surrounding white space removed (see [`Scalar::into_trimmed_text`]).
+    pub(super) fn trimmed(self) -> Text<'de> {
+        self.0.map(trim_cow)
+    }
+}
+
+fn trim_cow(t: Cow<'_, str>) -> Cow<'_, str> {
+    if !needs_trim(&t) {
+        return t;
+    }
+    match t {
+        Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+        Cow::Owned(o) => Cow::Owned(o.trim().to_owned()),
+    }
+}
+
+impl<'de> Deserialize<'de> for TextValue<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = TextValue<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("text")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(TextValue((!is_blank(v)).then_some(Cow::Borrowed(v))))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(TextValue((!is_blank(v)).then(|| Cow::Owned(v.to_owned()))))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(TextValue((!is_blank(&v)).then_some(Cow::Owned(v))))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(TextValue(Scalar::Bool(v).into_text()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(TextValue(Some(Cow::Owned(v.to_string()))))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(TextValue(Some(Cow::Owned(v.to_string()))))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(TextValue(Some(Cow::Owned(v.to_string()))))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(TextValue(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(TextValue(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(TextValue(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(TextValue(None))
             }
         }
         d.deserialize_any(V)
@@ -269,6 +354,7 @@ impl ItemParts<'_> {
 }
 
 /// `ParentFolder` / `Folder` objects: only their `Path`.
+#[derive(Default)]
 struct PathOnly<'de>(Text<'de>);
 
 impl<'de> Deserialize<'de> for PathOnly<'de> {
@@ -300,12 +386,6 @@ impl<'de> Deserialize<'de> for PathOnly<'de> {
             }
         }
         d.deserialize_any(V)
-    }
-}
-
-impl Default for PathOnly<'_> {
-    fn default() -> Self {
-        PathOnly(None)
     }
 }
 
@@ -404,13 +484,8 @@ impl<'de> NameValues<'de> {
 }
 
 /// One `{Name, Value}` object.
+#[derive(Default)]
 struct NameValueEntry<'de>(Option<NameValue<'de>>);
-
-impl Default for NameValueEntry<'_> {
-    fn default() -> Self {
-        NameValueEntry(None)
-    }
-}
 
 impl<'de> Deserialize<'de> for NameValueEntry<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -543,25 +618,15 @@ pub(super) fn parse_name_values_text(text: &str) -> NameValues<'static> {
 #[derive(Debug, Default)]
 pub(super) struct Folders<'de>(pub(super) Vec<FolderAccess<'de>>);
 
+#[derive(Default)]
 struct FolderEntry<'de>(Option<FolderAccess<'de>>);
-
-impl Default for FolderEntry<'_> {
-    fn default() -> Self {
-        FolderEntry(None)
-    }
-}
 
 /// `FolderItems`: only their `InternetMessageId`s.
 #[derive(Default)]
 struct MessageIds<'de>(Vec<Cow<'de, str>>);
 
+#[derive(Default)]
 struct MessageIdEntry<'de>(Text<'de>);
-
-impl Default for MessageIdEntry<'_> {
-    fn default() -> Self {
-        MessageIdEntry(None)
-    }
-}
 
 impl<'de> Deserialize<'de> for MessageIdEntry<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

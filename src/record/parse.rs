@@ -12,7 +12,9 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor}
 
 use super::flat::{FlatProperties, aggregated_folders, split_list};
 use super::lenient::ItemParts;
-use super::lenient::{AppAccessContext, Folders, Items, Key, NameValues, Scalar, parse_bool};
+use super::lenient::{
+    AppAccessContext, Folders, Items, Key, NameValues, Scalar, TextValue, parse_bool,
+};
 use super::types::{LogonType, MailAccessType, record_type_code, record_type_name, user_type_name};
 use super::{AuditRecord, FolderAccess, ItemRef, ItemRole};
 use crate::ip::parse_client_address;
@@ -106,12 +108,12 @@ impl<'de> Visitor<'de> for RecordVisitor {
         while let Some(Key(key)) = map.next_key()? {
             macro_rules! text {
                 () => {
-                    map.next_value::<Scalar>()?.into_text()
+                    map.next_value::<TextValue>()?.0
                 };
             }
             macro_rules! trimmed {
                 () => {
-                    map.next_value::<Scalar>()?.into_trimmed_text()
+                    map.next_value::<TextValue>()?.trimmed()
                 };
             }
             match key.as_ref() {
