@@ -128,9 +128,18 @@ pub fn parse_culture_datetime(text: &str) -> Option<(DateTime<Utc>, DateOrder)> 
     ))
 }
 
-/// Formats a time as ISO 8601 UTC ending in `Z`, with fractional seconds only when present.
+/// Formats a time as ISO 8601 UTC ending in `Z`, with fractional seconds only when present and
+/// without trailing zeros (`2026-03-02T07:04:40.1234567Z`: the digits the source wrote).
 pub fn format_utc(t: &DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    let mut out = t.format("%Y-%m-%dT%H:%M:%S").to_string();
+    let nanos = t.timestamp_subsec_nanos();
+    if nanos > 0 {
+        let digits = format!("{nanos:09}");
+        out.push('.');
+        out.push_str(digits.trim_end_matches('0'));
+    }
+    out.push('Z');
+    out
 }
 
 #[cfg(test)]
@@ -145,12 +154,12 @@ mod tests {
     fn reads_every_creation_time_variant() {
         assert_eq!(iso("2023-09-26T01:51:34"), "2023-09-26T01:51:34Z");
         assert_eq!(iso("2023-09-26T01:51:34Z"), "2023-09-26T01:51:34Z");
-        assert_eq!(iso("2023-09-26T01:51:34.12"), "2023-09-26T01:51:34.120Z");
+        assert_eq!(iso("2023-09-26T01:51:34.12"), "2023-09-26T01:51:34.12Z");
         assert_eq!(iso("2023-09-26T01:51:34.123Z"), "2023-09-26T01:51:34.123Z");
         assert_eq!(iso("2026-01-24T06:54:24.0000000Z "), "2026-01-24T06:54:24Z");
         assert_eq!(
             iso("2026-01-24T06:54:24.1234567Z"),
-            "2026-01-24T06:54:24.123456700Z"
+            "2026-01-24T06:54:24.1234567Z"
         );
         assert_eq!(iso("2026-01-24 06:54:24"), "2026-01-24T06:54:24Z");
         assert_eq!(iso("2026-01-24T08:54:24+02:00"), "2026-01-24T06:54:24Z");

@@ -21,14 +21,29 @@ pub(super) fn aggregated_folders(text: &str, folder: Option<&str>) -> Vec<Folder
             }
         }
     }
-    let ids = message_ids_in_text(t);
-    if ids.is_empty() && folder.is_none() {
-        return Vec::new();
+    // One line per folder, `\\Inbox: "<id1>","<id2>"`, or the ids alone.
+    let mut out: Vec<FolderAccess<'static>> = Vec::new();
+    for line in t.lines() {
+        let ids = message_ids_in_text(line);
+        let path = line
+            .split_once(':')
+            .filter(|(p, _)| !p.contains('"') && !p.contains('<') && !p.trim().is_empty())
+            .map(|(p, _)| p.trim().trim_start_matches(['{', ' ']).to_owned());
+        if ids.is_empty() && path.is_none() {
+            continue;
+        }
+        out.push(FolderAccess {
+            path: path.or_else(|| folder.map(str::to_owned)).map(Cow::Owned),
+            message_ids: ids.into_iter().map(Cow::Owned).collect(),
+        });
     }
-    vec![FolderAccess {
-        path: folder.map(|f| Cow::Owned(f.to_owned())),
-        message_ids: ids.into_iter().map(Cow::Owned).collect(),
-    }]
+    if out.is_empty() && folder.is_some() {
+        out.push(FolderAccess {
+            path: folder.map(|f| Cow::Owned(f.to_owned())),
+            message_ids: Vec::new(),
+        });
+    }
+    out
 }
 
 /// Every `<...>` token of a text, in order: InternetMessageIds are written in angle brackets.
@@ -112,6 +127,17 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].path.as_deref(), Some("\\Inbox"));
         assert_eq!(f[0].message_ids.len(), 2);
+    }
+
+    #[test]
+    fn one_line_per_folder() {
+        let text = "\\Inbox: \"<a@b>\",\"<c@d>\"\n\\Sent Items: \"<e@f>\"";
+        let f = aggregated_folders(text, Some("\\Ignored"));
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].path.as_deref(), Some("\\Inbox"));
+        assert_eq!(f[0].message_ids, ["<a@b>", "<c@d>"]);
+        assert_eq!(f[1].path.as_deref(), Some("\\Sent Items"));
+        assert_eq!(f[1].message_ids, ["<e@f>"]);
     }
 
     #[test]
