@@ -275,7 +275,7 @@
   function collectThrottle() {
     var out = [];
     if (!D.exposure) return out;
-    arr(D.exposure.mailboxes).forEach(function (mb) {
+    arr(D.exposure.mailboxes || D.exposure.Mailboxes).forEach(function (mb) {
       mb = obj(mb);
       var mailbox = str(mb.Mailbox), lower = mailbox.toLowerCase();
       var ctxSessions = arr(mb.Contexts).map(function (c) { return str(obj(c).SessionId); });
@@ -288,7 +288,7 @@
           if (s.owners.some(function (o) { return o.toLowerCase() === lower; })) affected.add(s.idx);
         });
         out.push({ mailbox: mailbox, start: str(w.Start), end: str(w.End), startMs: parseTime(w.Start), endMs: parseTime(w.End),
-          recordId: str(w.RecordId), sessionIds: ids, affected: affected });
+          recordId: str(w.RecordId) || strArr(w.RecordIds).join(', '), sessionIds: ids, affected: affected });
       });
     });
     return out;
@@ -1344,7 +1344,7 @@
       box.appendChild(h('p', { class: 'notice', id: 'exposure-none' }, 'No MailItemsAccessed exposure analysis is included in this report (no MailItemsAccessed records matched, or the analysis was not run).'));
       return;
     }
-    var mbs = arr(ex.mailboxes);
+    var mbs = arr(ex.mailboxes || ex.Mailboxes);
     box.appendChild(totalsLine(ex.Totals, 'All mailboxes'));
     if (!mbs.length) { box.appendChild(h('p', { class: 'muted' }, 'No mailbox had MailItemsAccessed records.')); return; }
     var wi = 0;
