@@ -177,11 +177,11 @@ fn write_html(escaped_data: &str, out: &mut impl Write) -> io::Result<()> {
     parts.sort_by_key(|(at, _, _)| *at);
     let mut written = 0;
     for (at, len, value) in parts {
-        out.write_all(TEMPLATE[written..at].as_bytes())?;
+        out.write_all(&TEMPLATE.as_bytes()[written..at])?;
         out.write_all(value.as_bytes())?;
         written = at + len;
     }
-    out.write_all(TEMPLATE[written..].as_bytes())
+    out.write_all(&TEMPLATE.as_bytes()[written..])
 }
 
 #[cfg(test)]
