@@ -91,68 +91,77 @@ pub struct ParseOutcome<'a> {
     pub tally: Tally,
 }
 
-#[expect(
-    clippy::large_enum_variant,
-    reason = "outcomes live only until the batch is split; boxing would allocate per record"
-)]
-enum DocOutcome<'a> {
-    Skipped,
-    Rejected(Box<RecordError>),
-    FilteredOut,
-    Kept(AuditRecord<'a>),
-}
-
 /// Below this many documents a batch is parsed on the calling thread.
 const PARALLEL_THRESHOLD: usize = 256;
 
+/// Documents per parallel task: large enough that each task's partial outcome is appended once,
+/// small enough to balance the load across cores.
+const CHUNK: usize = 512;
+
 /// Parses a batch of AuditData documents and keeps those the filter matches.
+///
+/// Large batches are split into chunks parsed on all cores; the chunks' outcomes are joined in
+/// order, so the result does not depend on the number of threads.
 pub fn parse_batch<'a, S: AsRef<str> + Sync>(docs: &'a [S], filter: &Filter) -> ParseOutcome<'a> {
-    let one = |(index, doc): (usize, &'a S)| -> DocOutcome<'a> {
-        let text = doc.as_ref();
-        if !filter.may_match(text.as_bytes()) {
-            return DocOutcome::Skipped;
+    let chunk_outcome = |(chunk_no, chunk): (usize, &'a [S])| -> ParseOutcome<'a> {
+        let mut out = ParseOutcome::default();
+        let base = chunk_no * CHUNK;
+        for (offset, doc) in chunk.iter().enumerate() {
+            parse_one(base + offset, doc.as_ref(), filter, &mut out);
         }
-        match parse_record(text) {
-            Ok(r) if filter.matches(&r) => DocOutcome::Kept(r),
-            Ok(_) => DocOutcome::FilteredOut,
-            Err(e) => DocOutcome::Rejected(Box::new(RecordError {
+        out
+    };
+    if docs.len() < PARALLEL_THRESHOLD {
+        let mut out = ParseOutcome::default();
+        for (index, doc) in docs.iter().enumerate() {
+            parse_one(index, doc.as_ref(), filter, &mut out);
+        }
+        return out;
+    }
+    let parts: Vec<ParseOutcome<'a>> = docs
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(chunk_outcome)
+        .collect();
+    let mut out = ParseOutcome {
+        records: Vec::with_capacity(parts.iter().map(|p| p.records.len()).sum()),
+        ..Default::default()
+    };
+    for part in parts {
+        out.records.extend(part.records);
+        out.errors.extend(part.errors);
+        out.tally.add(&part.tally);
+    }
+    out
+}
+
+/// Reads one document into `out`: skipped, rejected, filtered out or kept.
+fn parse_one<'a>(index: usize, text: &'a str, filter: &Filter, out: &mut ParseOutcome<'a>) {
+    out.tally.read += 1;
+    if !filter.may_match(text.as_bytes()) {
+        out.tally.skipped += 1;
+        return;
+    }
+    match parse_record(text) {
+        Ok(r) => {
+            out.tally.parsed += 1;
+            if filter.matches(&r) {
+                out.tally.matched += 1;
+                out.records.push((index, r));
+            } else {
+                out.tally.filtered_out += 1;
+            }
+        }
+        Err(e) => {
+            out.tally.rejected += 1;
+            out.errors.push(RecordError {
                 index: index as u64,
                 source: String::new(),
                 reason: e.to_string(),
                 raw: text.to_owned(),
-            })),
-        }
-    };
-    let outcomes: Vec<DocOutcome<'a>> = if docs.len() < PARALLEL_THRESHOLD {
-        docs.iter().enumerate().map(one).collect()
-    } else {
-        docs.par_iter()
-            .enumerate()
-            .with_min_len(64)
-            .map(one)
-            .collect()
-    };
-    let mut out = ParseOutcome::default();
-    out.tally.read = docs.len() as u64;
-    for (index, outcome) in outcomes.into_iter().enumerate() {
-        match outcome {
-            DocOutcome::Skipped => out.tally.skipped += 1,
-            DocOutcome::Rejected(e) => {
-                out.tally.rejected += 1;
-                out.errors.push(*e);
-            }
-            DocOutcome::FilteredOut => {
-                out.tally.parsed += 1;
-                out.tally.filtered_out += 1;
-            }
-            DocOutcome::Kept(r) => {
-                out.tally.parsed += 1;
-                out.tally.matched += 1;
-                out.records.push((index, r));
-            }
+            });
         }
     }
-    out
 }
 
 /// Remembers record `Id`s to drop repeats. GUID ids take 16 bytes each.
