@@ -42,10 +42,10 @@ impl SessionSummary {
             self.last_seen = Some(self.last_seen.map_or(t, |l| l.max(t)));
         }
         let put = |set: &mut BTreeSet<String>, value: Option<&str>| {
-            if let Some(v) = value.filter(|v| !v.is_empty()) {
-                if !set.contains(v) {
-                    set.insert(v.to_owned());
-                }
+            if let Some(v) = value.filter(|v| !v.is_empty())
+                && !set.contains(v)
+            {
+                set.insert(v.to_owned());
             }
         };
         put(&mut self.users, r.user_id.as_deref());

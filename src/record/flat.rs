@@ -14,12 +14,11 @@ use super::{FolderAccess, Text};
 /// cmdlet's text rendering in which each id appears as a quoted `"<id>"`.
 pub(super) fn aggregated_folders(text: &str, folder: Option<&str>) -> Vec<FolderAccess<'static>> {
     let t = text.trim();
-    if t.starts_with('[') || t.starts_with('{') {
-        if let Ok(Folders(list)) = serde_json::from_str::<Folders>(t) {
-            if !list.is_empty() {
-                return list.into_iter().map(FolderAccess::into_owned).collect();
-            }
-        }
+    if (t.starts_with('[') || t.starts_with('{'))
+        && let Ok(Folders(list)) = serde_json::from_str::<Folders>(t)
+        && !list.is_empty()
+    {
+        return list.into_iter().map(FolderAccess::into_owned).collect();
     }
     // One line per folder, `\\Inbox: "<id1>","<id2>"`, or the ids alone.
     let mut out: Vec<FolderAccess<'static>> = Vec::new();

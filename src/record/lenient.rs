@@ -561,10 +561,10 @@ impl<'de> Deserialize<'de> for NameValues<'de> {
 /// objects), or `Name:Value` / `Name=Value` entries separated by lines, `;`, `,` or spaces.
 pub(super) fn parse_name_values_text(text: &str) -> NameValues<'static> {
     let t = text.trim();
-    if t.starts_with('[') || t.starts_with('{') {
-        if let Ok(NameValues(v)) = serde_json::from_str::<NameValues>(t) {
-            return NameValues(v.into_iter().map(NameValue::into_owned).collect());
-        }
+    if (t.starts_with('[') || t.starts_with('{'))
+        && let Ok(NameValues(v)) = serde_json::from_str::<NameValues>(t)
+    {
+        return NameValues(v.into_iter().map(NameValue::into_owned).collect());
     }
     let pair = |name: &str, value: &str| NameValue {
         name: Cow::Owned(name.trim().to_owned()),
@@ -604,10 +604,10 @@ pub(super) fn parse_name_values_text(text: &str) -> NameValues<'static> {
         pieces
     };
     for piece in pieces {
-        if let Some((k, v)) = piece.split_once([':', '=']) {
-            if !k.trim().is_empty() {
-                out.push(pair(k, v));
-            }
+        if let Some((k, v)) = piece.split_once([':', '='])
+            && !k.trim().is_empty()
+        {
+            out.push(pair(k, v));
         }
     }
     NameValues(out)

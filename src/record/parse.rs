@@ -275,15 +275,14 @@ fn apply_flat<'de>(
     folder: &mut Items<'de>,
     dest_folder: &mut Items<'de>,
 ) {
-    if r.creation_time.is_none() {
-        if let Some((t, order)) = flat
+    if r.creation_time.is_none()
+        && let Some((t, order)) = flat
             .last_accessed
             .as_deref()
             .and_then(parse_culture_datetime)
-        {
-            r.creation_time = Some(t);
-            r.creation_time_ambiguous = order == DateOrder::AmbiguousReadMonthFirst;
-        }
+    {
+        r.creation_time = Some(t);
+        r.creation_time_ambiguous = order == DateOrder::AmbiguousReadMonthFirst;
     }
     if r.workload.is_none() {
         r.workload = Some(Cow::Borrowed("Exchange"));
@@ -349,20 +348,21 @@ fn apply_flat<'de>(
             folder: None,
         });
     }
-    if folder.0.is_empty() && r.folders.is_empty() {
-        if let Some(path) = flat.folder_path_name {
-            folder.0.push(ItemParts {
-                folder: Some(path),
-                ..Default::default()
-            });
-        }
+    if folder.0.is_empty()
+        && r.folders.is_empty()
+        && let Some(path) = flat.folder_path_name
+    {
+        folder.0.push(ItemParts {
+            folder: Some(path),
+            ..Default::default()
+        });
     }
-    if dest_folder.0.is_empty() {
-        if let Some(path) = flat.dest_folder_path_name {
-            dest_folder.0.push(ItemParts {
-                folder: Some(path),
-                ..Default::default()
-            });
-        }
+    if dest_folder.0.is_empty()
+        && let Some(path) = flat.dest_folder_path_name
+    {
+        dest_folder.0.push(ItemParts {
+            folder: Some(path),
+            ..Default::default()
+        });
     }
 }
