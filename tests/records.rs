@@ -217,6 +217,14 @@ fn sign_in_carries_the_entra_session() {
         Some("7a1d9e2c-5b3f-4c6a-8e9d-0f1a2b3c4d5e")
     );
     assert_eq!(r.session_id, None);
+    let padded = fixture("signin_device_properties.json")
+        .replace("\"Value\":\"7a1d9e2c", "\"Value\":\"\\t 7a1d9e2c");
+    assert!(padded.contains(r#"\t 7a1d9e2c"#), "the fixture was padded");
+    let r = parse_record(&padded).unwrap();
+    assert_eq!(
+        r.aad_session_id.as_deref(),
+        Some("7a1d9e2c-5b3f-4c6a-8e9d-0f1a2b3c4d5e")
+    );
 }
 
 #[test]

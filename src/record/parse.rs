@@ -167,8 +167,13 @@ impl<'de> Visitor<'de> for RecordVisitor {
                     device_aad_session = props
                         .0
                         .into_iter()
-                        .find(|p| p.name.eq_ignore_ascii_case("SessionId") && !p.value.is_empty())
-                        .map(|p| p.value);
+                        .find(|p| {
+                            p.name.eq_ignore_ascii_case("SessionId") && !p.value.trim().is_empty()
+                        })
+                        .map(|p| match p.value {
+                            Cow::Borrowed(v) => Cow::Borrowed(v.trim()),
+                            Cow::Owned(v) => Cow::Owned(v.trim().to_owned()),
+                        });
                 }
                 "ClientIPAddress" | "Client_IPAddress" => r.client_ip_address = trimmed!(),
                 "ClientInfoString" => r.client_info_string = text!(),
