@@ -1,181 +1,236 @@
-//! File readers: Purview CSV exports, `Search-UnifiedAuditLog | Export-Csv`, the classic 4-column
-//! export, `Search-MailboxAuditLog | Export-Csv`, JSON arrays, JSON lines, wrapped and Graph
-//! records, and the gzip form of each.
+//! File readers: every shape audit records are saved in, streamed in batches.
 //!
-//! The shape is detected from the content, never the file name. A [`FileReader`] yields batches of
-//! [`Document`]s (the AuditData text and where it came from); a row that cannot be read becomes a
-//! [`RecordError`] with its location and raw text, and reading goes on.
+//! * CSV: the Purview portal export, `Search-UnifiedAuditLog | Export-Csv` (RecordType as a name,
+//!   CreationDate in the host's culture), the classic 4-column export, and
+//!   `Search-MailboxAuditLog | Export-Csv` (flat columns, no AuditData); header by name, UTF-8
+//!   BOM, `#TYPE` line, doubled quotes, fields spanning lines, extra columns.
+//! * JSON: an array of records (also several arrays, or pretty-printed objects one after the
+//!   other), JSON lines; records may be wrapped as `{"AuditData": {...}}`, with AuditData as a
+//!   string, or be Graph `auditLogRecord`s (`auditData` an object), also in `{"value": [...]}`
+//!   pages.
+//! * Any of them gzip-compressed, UTF-16 or with a byte-order mark.
+//!
+//! The shape is detected from the content, never from the file name. A [`Reader`] yields
+//! [`Batch`]es: documents' AuditData texts in one buffer, each with its [`Location`] and
+//! [`Fallback`] values, plus the items that could not be read (with location, reason and raw
+//! text). Memory stays bounded whatever the input size: one batch (about
+//! [`ReaderOptions::batch_bytes`]) plus at most one document of up to
+//! [`ReaderOptions::max_document_bytes`]; a longer one is reported and skipped.
+//!
+//! [`pipeline`] runs readers over many files, parses their batches on all cores and hands the
+//! matching records on, in input order.
 
+mod batch;
+mod csv_rows;
+mod json_stream;
+mod lines;
+pub mod pipeline;
+mod source;
+mod unwrap;
+
+use std::fmt;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, Read};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
-use flate2::read::MultiGzDecoder;
-use serde_json::value::RawValue;
+pub use batch::{Batch, Fallback, Location, Unit, Warning, WarningKind};
+pub use source::Encoding;
 
-use crate::batch::RecordError;
+use batch::BatchBuilder;
+use csv_rows::CsvReader;
+use json_stream::{JsonReader, looks_like_json_lines};
+use lines::LinesReader;
+use source::{Counting, Source, Stream};
 
-/// One document to parse, with where it came from.
-#[derive(Debug, Clone)]
-pub struct Document {
-    /// `file:row N`, `file:line N` or `file:record N`.
-    pub source: String,
-    /// The AuditData JSON text, or a flat JSON object of a Search-MailboxAuditLog row.
-    pub text: String,
-    /// The row's `CreationDate`, used only when AuditData has no `CreationTime`.
-    pub fallback_time: Option<String>,
-}
-
-/// What a reader found next: a document, or a row that could not be read.
-#[derive(Debug)]
-pub enum Item {
-    /// A document to parse.
-    Document(Document),
-    /// A row that could not be read.
-    Rejected(RecordError),
-}
-
-/// The shapes a file may have.
+/// The shapes an input may have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
-    /// CSV with a header row.
-    Csv,
-    /// One JSON object per line.
+    /// No records at all (empty or blank).
+    Empty,
+    /// One JSON document per line.
     JsonLines,
-    /// One JSON array of records (or a Graph page `{"value": [...]}`).
-    JsonArray,
+    /// A JSON array of records, several arrays, or JSON objects one after the other.
+    Json,
+    /// CSV with an AuditData column.
+    Csv,
+    /// CSV of flat records without AuditData (`Search-MailboxAuditLog | Export-Csv`).
+    FlatCsv,
 }
 
-/// Longest JSON line accepted; a longer one is reported and skipped.
-pub const MAX_LINE: usize = 256 << 20;
-
-/// Reads one input (a file, or `-` for standard input) in batches.
-pub struct FileReader {
-    name: String,
-    shape: Shape,
-    inner: Inner,
-    /// Rows, lines or records read so far.
-    position: u64,
-}
-
-enum Inner {
-    Csv {
-        reader: csv::Reader<Box<dyn BufRead>>,
-        audit_column: Option<usize>,
-        date_column: Option<usize>,
-        headers: Vec<String>,
-    },
-    Lines(Box<dyn BufRead>),
-    Array(std::vec::IntoIter<Item>),
-}
-
-impl FileReader {
-    /// Opens a path (`-` is standard input) and detects its shape.
-    pub fn open(path: &str) -> io::Result<FileReader> {
-        let raw: Box<dyn Read> = if path == "-" {
-            Box::new(io::stdin())
-        } else {
-            Box::new(File::open(path)?)
-        };
-        FileReader::from_reader(if path == "-" { "<stdin>" } else { path }, raw)
-    }
-
-    /// Detects the shape of any byte stream (gzip is unwrapped first).
-    pub fn from_reader(name: &str, raw: Box<dyn Read>) -> io::Result<FileReader> {
-        let mut buffered: Box<dyn BufRead> = Box::new(BufReader::with_capacity(1 << 20, raw));
-        if buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
-            buffered = Box::new(BufReader::with_capacity(
-                1 << 20,
-                MultiGzDecoder::new(buffered),
-            ));
-        }
-        if buffered.fill_buf()?.starts_with("\u{feff}".as_bytes()) {
-            buffered.consume(3);
-        }
-        let first = buffered
-            .fill_buf()?
-            .iter()
-            .copied()
-            .find(|b| !b.is_ascii_whitespace());
-        let name = name.to_owned();
-        let (shape, inner) = match first {
-            Some(b'[') => (
-                Shape::JsonArray,
-                Inner::Array(read_array(&name, buffered)?.into_iter()),
-            ),
-            Some(b'{') => {
-                // JSON lines, unless the whole input is one pretty-printed object (a Graph page).
-                let mut text = String::new();
-                let mut first_line = String::new();
-                buffered.read_line(&mut first_line)?;
-                if first_line.trim() == "{"
-                    || serde_json::from_str::<&RawValue>(first_line.trim()).is_err()
-                {
-                    text.push_str(&first_line);
-                    buffered.read_to_string(&mut text)?;
-                    (
-                        Shape::JsonArray,
-                        Inner::Array(read_single(&name, &text).into_iter()),
-                    )
-                } else {
-                    let rest = io::Cursor::new(first_line.into_bytes()).chain(buffered);
-                    (
-                        Shape::JsonLines,
-                        Inner::Lines(Box::new(BufReader::new(rest))),
-                    )
-                }
-            }
-            _ => {
-                let mut reader = csv::ReaderBuilder::new()
-                    .flexible(true)
-                    .from_reader(buffered);
-                let headers: Vec<String> = reader
-                    .headers()
-                    .map_err(|e| {
-                        io::Error::new(
-                            io::ErrorKind::InvalidData,
-                            format!("{name}: not CSV, JSON or JSON lines: {e}"),
-                        )
-                    })?
-                    .iter()
-                    .map(|h| h.trim().to_owned())
-                    .collect();
-                let find = |names: &[&str]| {
-                    headers
-                        .iter()
-                        .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
-                };
-                let audit_column = find(&["AuditData"]);
-                let date_column = find(&["CreationDate", "CreationTime"]);
-                if audit_column.is_none() && find(&["LastAccessed", "Operation"]).is_none() {
-                    return Err(io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        format!(
-                            "{name}: a CSV without an AuditData column (nor Search-MailboxAuditLog columns)"
-                        ),
-                    ));
-                }
-                (
-                    Shape::Csv,
-                    Inner::Csv {
-                        reader,
-                        audit_column,
-                        date_column,
-                        headers,
-                    },
-                )
-            }
-        };
-        Ok(FileReader {
-            name,
-            shape,
-            inner,
-            position: 0,
+impl fmt::Display for Shape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Shape::Empty => "empty",
+            Shape::JsonLines => "JSON lines",
+            Shape::Json => "JSON",
+            Shape::Csv => "CSV",
+            Shape::FlatCsv => "CSV of flat records (Search-MailboxAuditLog)",
         })
     }
+}
 
-    /// The detected shape.
-    pub fn shape(&self) -> Shape {
-        self.shape
+/// Limits of a [`Reader`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReaderOptions {
+    /// Longest single document (line, array element, CSV row); a longer one is reported and
+    /// skipped without being held in memory.
+    pub max_document_bytes: usize,
+    /// About how many bytes of documents a batch holds.
+    pub batch_bytes: usize,
+}
+
+impl Default for ReaderOptions {
+    fn default() -> Self {
+        ReaderOptions {
+            max_document_bytes: 256 << 20,
+            batch_bytes: 8 << 20,
+        }
+    }
+}
+
+/// Why an input could not be read (as opposed to one record of it).
+#[derive(Debug)]
+pub struct InputError {
+    /// The file's name (`<stdin>` for standard input).
+    pub file: String,
+    /// The problem in words.
+    pub message: String,
+    /// The I/O error kind behind it, when there was one.
+    pub kind: io::ErrorKind,
+}
+
+impl InputError {
+    fn new(file: &str, error: &io::Error, context: &str) -> InputError {
+        let message = match error.kind() {
+            io::ErrorKind::UnexpectedEof => format!(
+                "{context}unexpected end of data (a truncated or corrupt gzip file?): {error}"
+            ),
+            _ => format!("{context}{error}"),
+        };
+        InputError {
+            file: file.to_owned(),
+            message,
+            kind: error.kind(),
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.file, self.message)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// The name standard input goes by in locations.
+pub const STDIN_NAME: &str = "<stdin>";
+
+enum Kind {
+    Empty,
+    Lines(LinesReader),
+    Json(JsonReader),
+    Csv(Box<CsvReader>),
+}
+
+/// Reads one input in batches; see the [module documentation](self).
+pub struct Reader {
+    name: Arc<str>,
+    shape: Shape,
+    source: Source,
+    kind: Kind,
+    options: ReaderOptions,
+    /// An error met while filling the last batch, returned by the next call.
+    pending_error: Option<InputError>,
+    finished: bool,
+    batches: u64,
+    /// Buffers of finished batches, to read the next ones into.
+    spare: Vec<Vec<u8>>,
+}
+
+impl Reader {
+    /// Opens a file (`-` is standard input) with default options.
+    pub fn open(path: impl AsRef<Path>) -> Result<Reader, InputError> {
+        Reader::open_with(path, ReaderOptions::default(), None)
+    }
+
+    /// Opens a file (`-` is standard input); `counter`, when given, is increased by every byte
+    /// read from the file (compressed bytes for gzip), for progress display.
+    pub fn open_with(
+        path: impl AsRef<Path>,
+        options: ReaderOptions,
+        counter: Option<Arc<AtomicU64>>,
+    ) -> Result<Reader, InputError> {
+        let path = path.as_ref();
+        let counter = counter.unwrap_or_default();
+        if path == Path::new("-") {
+            let stdin = Counting::new(io::stdin(), counter);
+            return Reader::from_stream(STDIN_NAME, Box::new(stdin), options);
+        }
+        let name = path.display().to_string();
+        let file = File::open(path).map_err(|e| InputError::new(&name, &e, "cannot open: "))?;
+        if file.metadata().is_ok_and(|m| m.is_dir()) {
+            return Err(InputError {
+                file: name,
+                message: "is a directory, not a file".to_owned(),
+                kind: io::ErrorKind::InvalidInput,
+            });
+        }
+        Reader::from_stream(&name, Box::new(Counting::new(file, counter)), options)
+    }
+
+    /// Reads any byte stream; `name` is used in locations.
+    pub fn from_reader(
+        name: &str,
+        reader: impl Read + Send + 'static,
+        options: ReaderOptions,
+    ) -> Result<Reader, InputError> {
+        Reader::from_stream(name, Box::new(reader), options)
+    }
+
+    fn from_stream(name: &str, raw: Stream, options: ReaderOptions) -> Result<Reader, InputError> {
+        let options = ReaderOptions {
+            max_document_bytes: options.max_document_bytes.max(1),
+            batch_bytes: options.batch_bytes.max(1),
+        };
+        let mut source = Source::open(raw).map_err(|e| InputError::new(name, &e, ""))?;
+        let head = source.head();
+        let first = head.iter().copied().find(|b| !b.is_ascii_whitespace());
+        let (shape, kind) = match first {
+            None => (Shape::Empty, Kind::Empty),
+            Some(b'[') => (Shape::Json, Kind::Json(JsonReader::new())),
+            Some(b'{') => {
+                let start = head.iter().position(|&b| b == b'{').unwrap_or(0);
+                if looks_like_json_lines(&head[start..]) {
+                    (Shape::JsonLines, Kind::Lines(LinesReader::default()))
+                } else {
+                    (Shape::Json, Kind::Json(JsonReader::new()))
+                }
+            }
+            Some(_) => {
+                let csv = CsvReader::new(&mut source, &options)
+                    .map_err(|e| InputError::new(name, &e, ""))?;
+                let shape = if csv.is_flat() {
+                    Shape::FlatCsv
+                } else {
+                    Shape::Csv
+                };
+                (shape, Kind::Csv(Box::new(csv)))
+            }
+        };
+        Ok(Reader {
+            name: Arc::from(name),
+            shape,
+            source,
+            kind,
+            options,
+            pending_error: None,
+            finished: false,
+            batches: 0,
+            spare: Vec::new(),
+        })
     }
 
     /// The name used in locations.
@@ -183,212 +238,80 @@ impl FileReader {
         &self.name
     }
 
-    /// Reads up to `max` items; `None` at the end of the input.
-    pub fn next_batch(&mut self, max: usize) -> io::Result<Option<Vec<Item>>> {
-        let mut items = Vec::with_capacity(max.min(8192));
-        while items.len() < max {
-            match self.next_item()? {
-                Some(item) => items.push(item),
-                None => break,
-            }
-        }
-        Ok((!items.is_empty()).then_some(items))
+    /// The detected shape.
+    pub fn shape(&self) -> Shape {
+        self.shape
     }
 
-    fn next_item(&mut self) -> io::Result<Option<Item>> {
-        match &mut self.inner {
-            Inner::Array(items) => Ok(items.next()),
-            Inner::Lines(reader) => loop {
-                let mut line = Vec::new();
-                let n = reader
-                    .by_ref()
-                    .take(MAX_LINE as u64 + 1)
-                    .read_until(b'\n', &mut line)?;
-                if n == 0 {
-                    return Ok(None);
-                }
-                self.position += 1;
-                let source = format!("{}:line {}", self.name, self.position);
-                if line.len() > MAX_LINE && !line.ends_with(b"\n") {
-                    // Skip the rest of this line without holding it.
-                    let mut sink = Vec::new();
-                    loop {
-                        sink.clear();
-                        let m = reader.by_ref().take(1 << 20).read_until(b'\n', &mut sink)?;
-                        if m == 0 || sink.ends_with(b"\n") {
-                            break;
-                        }
-                    }
-                    let raw = String::from_utf8_lossy(&line[..4096]).into_owned();
-                    return Ok(Some(reject(
-                        source,
-                        format!("line longer than {MAX_LINE} bytes (first 4096 bytes kept)"),
-                        raw,
-                    )));
-                }
-                let text = match String::from_utf8(line) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        let at = e.utf8_error().valid_up_to();
-                        let raw = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                        return Ok(Some(reject(
-                            source,
-                            format!("invalid UTF-8 at byte {at}"),
-                            raw,
-                        )));
-                    }
-                };
-                let trimmed = text.trim();
-                if trimmed.is_empty() {
-                    continue;
-                }
-                return Ok(Some(unwrap_document(source, trimmed, None)));
-            },
-            Inner::Csv {
-                reader,
-                audit_column,
-                date_column,
-                headers,
-            } => {
-                let mut row = csv::ByteRecord::new();
-                let line = reader.position().line();
-                let more = match reader.read_byte_record(&mut row) {
-                    Ok(more) => more,
-                    Err(e) => {
-                        self.position += 1;
-                        let source = format!("{}:row {} (line {})", self.name, self.position, line);
-                        return Ok(Some(reject(
-                            source,
-                            format!("unreadable CSV row: {e}"),
-                            String::new(),
-                        )));
-                    }
-                };
-                if !more {
-                    return Ok(None);
-                }
-                self.position += 1;
-                let source = format!("{}:row {} (line {})", self.name, self.position, line);
-                let field =
-                    |i: usize| String::from_utf8_lossy(row.get(i).unwrap_or_default()).into_owned();
-                let fallback_time = date_column.map(field).filter(|d| !d.trim().is_empty());
-                match audit_column {
-                    Some(col) => match std::str::from_utf8(row.get(*col).unwrap_or_default()) {
-                        Ok(text) if !text.trim().is_empty() => {
-                            Ok(Some(unwrap_document(source, text, fallback_time)))
-                        }
-                        Ok(_) => Ok(Some(reject(
-                            source,
-                            "empty AuditData".into(),
-                            row_text(&row),
-                        ))),
-                        Err(e) => Ok(Some(reject(
-                            source,
-                            format!("invalid UTF-8 in AuditData at byte {}", e.valid_up_to()),
-                            row_text(&row),
-                        ))),
-                    },
-                    None => {
-                        // Search-MailboxAuditLog | Export-Csv: the row's columns as a flat object.
-                        let object: serde_json::Map<String, serde_json::Value> = headers
-                            .iter()
-                            .enumerate()
-                            .map(|(i, h)| (h.clone(), serde_json::Value::String(field(i))))
-                            .collect();
-                        let text = serde_json::Value::Object(object).to_string();
-                        Ok(Some(Item::Document(Document {
-                            source,
-                            text,
-                            fallback_time,
-                        })))
-                    }
-                }
-            }
+    /// What was unwrapped to read the text (gzip, UTF-16, byte-order mark).
+    pub fn encoding(&self) -> Encoding {
+        self.source.encoding
+    }
+
+    /// Gives the reader a buffer to read a later batch into (from [`Batch::into_buffer`]).
+    pub fn reuse_buffer(&mut self, buffer: Vec<u8>) {
+        // A buffer that grew for one huge document is let go rather than kept.
+        let usable = buffer.capacity() > 0 && buffer.capacity() <= 4 * self.options.batch_bytes;
+        if self.spare.len() < 2 && usable {
+            self.spare.push(buffer);
         }
     }
-}
 
-fn row_text(row: &csv::ByteRecord) -> String {
-    row.iter()
-        .map(|f| String::from_utf8_lossy(f).into_owned())
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-fn reject(source: String, reason: String, raw: String) -> Item {
-    Item::Rejected(RecordError {
-        index: 0,
-        source,
-        reason,
-        raw,
-    })
-}
-
-/// Unwraps `{"AuditData": {...}}`, `{"AuditData": "<json>"}` and Graph's `{"auditData": {...}}`;
-/// anything else is the AuditData itself.
-fn unwrap_document(source: String, text: &str, fallback_time: Option<String>) -> Item {
-    let wrapped = text.contains("\"AuditData\"") || text.contains("\"auditData\"");
-    if wrapped {
-        #[derive(serde::Deserialize)]
-        struct Wrapper<'a> {
-            #[serde(alias = "auditData", rename = "AuditData", borrow)]
-            audit_data: Option<&'a RawValue>,
-            #[serde(alias = "createdDateTime", rename = "CreationDate")]
-            created: Option<String>,
+    /// Reads the next batch of up to `max_items` documents and errors (at least 1); `Ok(None)`
+    /// at the end. After an error (an unreadable or truncated file) the documents read before
+    /// it are returned first, then the error, then `None`.
+    pub fn next_batch(&mut self, max_items: usize) -> Result<Option<Batch>, InputError> {
+        while let Some(raw) = self.next_raw_batch(max_items)? {
+            let batch = raw.finish();
+            // Only Graph pages without records leave nothing; read on.
+            if !batch.is_empty() || !batch.errors().is_empty() {
+                return Ok(Some(batch));
+            }
+            self.reuse_buffer(batch.into_buffer());
         }
-        if let Ok(Wrapper {
-            audit_data: Some(inner),
-            created,
-        }) = serde_json::from_str::<Wrapper>(text)
-        {
-            let inner_text = match serde_json::from_str::<String>(inner.get()) {
-                Ok(s) => s,
-                Err(_) => inner.get().to_owned(),
+        Ok(None)
+    }
+
+    /// Like [`next_batch`](Reader::next_batch), but leaves the batch unchecked so that the
+    /// caller can keep only some documents ([`BatchBuilder::finish_matching`]).
+    pub(crate) fn next_raw_batch(
+        &mut self,
+        max_items: usize,
+    ) -> Result<Option<BatchBuilder>, InputError> {
+        if let Some(e) = self.pending_error.take() {
+            self.finished = true;
+            return Err(e);
+        }
+        let max_items = max_items.max(1);
+        while !self.finished {
+            let buffer = self.spare.pop().unwrap_or_default();
+            let mut b = BatchBuilder::new(self.name.clone(), buffer);
+            let result = match &mut self.kind {
+                Kind::Empty => Ok(()),
+                Kind::Lines(r) => r.read_batch(&mut self.source, &mut b, max_items, &self.options),
+                Kind::Json(r) => r.read_batch(&mut self.source, &mut b, max_items, &self.options),
+                Kind::Csv(r) => r.read_batch(&mut self.source, &mut b, max_items, &self.options),
             };
-            return Item::Document(Document {
-                source,
-                text: inner_text,
-                fallback_time: fallback_time.or(created),
-            });
+            let got = b.items();
+            let result = match self.source.take_error() {
+                Some(e) => Err(e),
+                None => result,
+            };
+            if let Err(e) = result {
+                self.pending_error = Some(InputError::new(&self.name, &e, "read error: "));
+                self.finished = true;
+            } else if got == 0 && (self.source.at_eof() || matches!(self.kind, Kind::Empty)) {
+                self.finished = true;
+            }
+            if got > 0 {
+                self.batches += 1;
+                return Ok(Some(b));
+            }
+            self.reuse_buffer(b.buf);
         }
-    }
-    Item::Document(Document {
-        source,
-        text: text.to_owned(),
-        fallback_time,
-    })
-}
-
-/// A JSON array of records (or wrapped records), read element by element.
-fn read_array(name: &str, mut input: Box<dyn BufRead>) -> io::Result<Vec<Item>> {
-    let mut text = String::new();
-    input
-        .read_to_string(&mut text)
-        .map_err(|e| io::Error::new(e.kind(), format!("{name}: {e}")))?;
-    Ok(read_single(name, &text))
-}
-
-fn read_single(name: &str, text: &str) -> Vec<Item> {
-    #[derive(serde::Deserialize)]
-    struct Page<'a> {
-        #[serde(borrow)]
-        value: Vec<&'a RawValue>,
-    }
-    let elements: Result<Vec<&RawValue>, _> = serde_json::from_str::<Vec<&RawValue>>(text)
-        .or_else(|_| serde_json::from_str::<Page>(text).map(|p| p.value));
-    match elements {
-        Ok(list) => list
-            .into_iter()
-            .enumerate()
-            .map(|(i, raw)| unwrap_document(format!("{name}:record {}", i + 1), raw.get(), None))
-            .collect(),
-        Err(_) => match serde_json::from_str::<&RawValue>(text) {
-            Ok(one) => vec![unwrap_document(format!("{name}:record 1"), one.get(), None)],
-            Err(e) => vec![reject(
-                format!("{name}:line {}", e.line()),
-                format!("not valid JSON: {e}"),
-                text.chars().take(4096).collect(),
-            )],
-        },
+        match self.pending_error.take() {
+            Some(e) => Err(e),
+            None => Ok(None),
+        }
     }
 }
