@@ -228,6 +228,11 @@ impl<'de> Visitor<'de> for RecordVisitor {
         if r.result_status.is_none() {
             r.result_status = operation_result;
         }
+        // Before the flat mapping: a Search-MailboxAuditLog Sync names its folder in Folders.
+        r.mail_access_type = operation_properties
+            .get("MailAccessType")
+            .and_then(MailAccessType::from_text);
+        r.is_throttled = operation_properties.get("IsThrottled").and_then(parse_bool);
         if flat.present() {
             apply_flat(
                 &mut r,
@@ -246,10 +251,6 @@ impl<'de> Visitor<'de> for RecordVisitor {
             .as_deref()
             .or(r.client_ip_address.as_deref())
             .and_then(parse_client_address);
-        r.mail_access_type = operation_properties
-            .get("MailAccessType")
-            .and_then(MailAccessType::from_text);
-        r.is_throttled = operation_properties.get("IsThrottled").and_then(parse_bool);
         for (role, Items(list)) in [
             (ItemRole::Affected, items_affected),
             (ItemRole::Item, item),

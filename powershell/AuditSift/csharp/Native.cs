@@ -1,0 +1,393 @@
+// AuditSift: the native library's C ABI (include/auditsift.h), declared for P/Invoke.
+//
+// Text crosses as UTF-8 byte arrays (blittable arrays are pinned, not copied); results are copied
+// out once per batch with one call per buffer. No LPUTF8Str (missing before .NET Framework 4.7).
+namespace AuditSift
+{
+    using System;
+    using System.IO;
+    using System.Runtime.InteropServices;
+    using System.Text;
+    using Microsoft.Win32.SafeHandles;
+
+    /// <summary>AuditsiftStatus: what every native call returns.</summary>
+    internal enum NativeStatus
+    {
+        Ok = 0,
+    }
+
+    /// <summary>AuditsiftTable: the integer tables of a result.</summary>
+    internal enum NativeTable
+    {
+        Origins = 0,
+        Fields = 1,
+        Items = 2,
+        Parameters = 3,
+        Folders = 4,
+        Errors = 5,
+        Tree = 6,
+        Sessions = 7,
+        SessionValues = 8,
+    }
+
+    /// <summary>AuditsiftField: the columns of the fields table, in order.</summary>
+    internal enum NativeField
+    {
+        CreationTime = 0,
+        Id,
+        Operation,
+        RecordType,
+        RecordTypeName,
+        Workload,
+        ResultStatus,
+        UserId,
+        UserKey,
+        UserType,
+        OrganizationId,
+        ClientIP,
+        ClientAddress,
+        SessionId,
+        AADSessionId,
+        ClientIPAddress,
+        ClientInfoString,
+        LogonType,
+        ExternalAccess,
+        MailboxOwnerUPN,
+        MailboxGuid,
+        LogonUserSid,
+        AppId,
+        ClientAppId,
+        OriginatingServer,
+        MailAccessType,
+        IsThrottled,
+        OperationCount,
+        AuditData,
+        Detail,
+        Count,
+    }
+
+    /// <summary>AuditsiftFilterField: what a filter value is matched against.</summary>
+    internal enum NativeFilterField
+    {
+        SessionId = 0,
+        AADSessionId = 1,
+        User = 2,
+        Operation = 3,
+        IPAddress = 4,
+    }
+
+    /// <summary>AuditsiftItemRole.</summary>
+    internal enum NativeItemRole
+    {
+        Affected = 0,
+        Item = 1,
+        Folder = 2,
+        DestFolder = 3,
+    }
+
+    /// <summary>AuditsiftNodeKind: the node kinds of the full AuditData tree.</summary>
+    internal enum NativeNodeKind
+    {
+        Null = 0,
+        Bool = 1,
+        Number = 2,
+        String = 3,
+        Array = 4,
+        Object = 5,
+    }
+
+    /// <summary>AuditsiftSessionValue: the kinds of values listed for a session.</summary>
+    internal enum NativeSessionValue
+    {
+        User = 0,
+        MailboxOwner = 1,
+        ClientIP = 2,
+        ClientInfoString = 3,
+        AADSessionId = 4,
+        Operation = 5,
+    }
+
+    /// <summary>AUDITSIFT_FLAG_*.</summary>
+    [Flags]
+    internal enum NativeFlags : uint
+    {
+        None = 0,
+        NoRaw = 1,
+        FullTree = 2,
+    }
+
+    /// <summary>AuditsiftTally: counts that account for every document.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct NativeTally
+    {
+        public ulong Read;
+        public ulong Skipped;
+        public ulong Rejected;
+        public ulong Parsed;
+        public ulong FilteredOut;
+        public ulong Duplicates;
+        public ulong Matched;
+    }
+
+    internal sealed class FilterHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        private FilterHandle() : base(true) { }
+
+        protected override bool ReleaseHandle()
+        {
+            NativeMethods.auditsift_filter_free(handle);
+            return true;
+        }
+    }
+
+    internal sealed class ResultHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        private ResultHandle() : base(true) { }
+
+        protected override bool ReleaseHandle()
+        {
+            NativeMethods.auditsift_result_free(handle);
+            return true;
+        }
+    }
+
+    internal sealed class CollectorHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        private CollectorHandle() : base(true) { }
+
+        protected override bool ReleaseHandle()
+        {
+            NativeMethods.auditsift_collector_free(handle);
+            return true;
+        }
+    }
+
+    internal sealed class InventoryHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        private InventoryHandle() : base(true) { }
+
+        protected override bool ReleaseHandle()
+        {
+            NativeMethods.auditsift_inventory_free(handle);
+            return true;
+        }
+    }
+
+    internal sealed class ReaderHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        private ReaderHandle() : base(true) { }
+
+        protected override bool ReleaseHandle()
+        {
+            NativeMethods.auditsift_reader_free(handle);
+            return true;
+        }
+    }
+
+    /// <summary>The P/Invoke declarations. The library path is set when the module is imported.</summary>
+    internal static class NativeMethods
+    {
+        internal const string Library = @"__AUDITSIFT_LIB__";
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint auditsift_abi_version();
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern UIntPtr auditsift_last_error(byte[] buffer, UIntPtr length);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_filter_new(out FilterHandle filter);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_filter_add(FilterHandle filter, int field, byte[] value, UIntPtr length);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_filter_set_start(FilterHandle filter, byte[] time, UIntPtr length);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_filter_set_end(FilterHandle filter, byte[] time, UIntPtr length);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void auditsift_filter_free(IntPtr filter);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_parse_batch(byte[] data, UIntPtr dataLength, ulong[] offsets,
+            UIntPtr documentCount, FilterHandle filter, uint flags, out ResultHandle result);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true, EntryPoint = "auditsift_parse_batch")]
+        internal static extern int auditsift_parse_batch_unfiltered(byte[] data, UIntPtr dataLength, ulong[] offsets,
+            UIntPtr documentCount, IntPtr noFilter, uint flags, out ResultHandle result);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern UIntPtr auditsift_result_count(ResultHandle result);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_result_tally(ResultHandle result, out NativeTally tally);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern UIntPtr auditsift_result_text_len(ResultHandle result);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_result_text(ResultHandle result, byte[] buffer, UIntPtr length);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern UIntPtr auditsift_result_table_len(ResultHandle result, int table);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_result_table(ResultHandle result, int table, long[] buffer, UIntPtr length);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void auditsift_result_free(IntPtr result);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_collector_new(out CollectorHandle collector);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_collector_add(CollectorHandle collector, ResultHandle result);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_collector_finish(CollectorHandle collector, uint flags, out ResultHandle result);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void auditsift_collector_free(IntPtr collector);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_inventory_new(out InventoryHandle inventory);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_inventory_add(InventoryHandle inventory, ResultHandle result);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_inventory_summarize(InventoryHandle inventory, out ResultHandle result);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void auditsift_inventory_free(IntPtr inventory);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_reader_open(byte[] path, UIntPtr length, out ReaderHandle reader);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_reader_next(ReaderHandle reader, UIntPtr maxDocuments, FilterHandle filter,
+            uint flags, out ResultHandle result);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true, EntryPoint = "auditsift_reader_next")]
+        internal static extern int auditsift_reader_next_unfiltered(ReaderHandle reader, UIntPtr maxDocuments, IntPtr noFilter,
+            uint flags, out ResultHandle result);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_reader_progress(ReaderHandle reader, out ulong bytesRead, out ulong bytesTotal);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void auditsift_reader_free(IntPtr reader);
+    }
+
+    /// <summary>The native library: where it is, whether it loads, and its error messages.</summary>
+    public static class Native
+    {
+        /// <summary>The absolute path of the native library this interop was compiled for.</summary>
+        public const string LibraryPath = NativeMethods.Library;
+
+        /// <summary>The AUDITSIFT_ABI_VERSION this interop was written for.</summary>
+        public const uint ExpectedAbiVersion = 1;
+
+        /// <summary>The version of this C# interop; AuditSift.psm1 refuses to reuse another.</summary>
+        public const int InteropVersion = 1;
+
+        private static readonly object Gate = new object();
+        private static bool loaded;
+
+        /// <summary>
+        /// Loads the library and checks its ABI version. Throws FileNotFoundException naming the path when
+        /// the file is missing, and InvalidOperationException when it cannot be loaded or has another ABI.
+        /// </summary>
+        public static void EnsureLoaded()
+        {
+            lock (Gate)
+            {
+                if (loaded)
+                {
+                    return;
+                }
+                if (!File.Exists(LibraryPath))
+                {
+                    throw new FileNotFoundException(
+                        "AuditSift: the native library was not found at '" + LibraryPath + "'.", LibraryPath);
+                }
+                uint version;
+                try
+                {
+                    version = NativeMethods.auditsift_abi_version();
+                }
+                catch (DllNotFoundException e)
+                {
+                    throw new InvalidOperationException(
+                        "AuditSift: the native library '" + LibraryPath + "' could not be loaded (wrong platform or "
+                        + "architecture, or a missing system library): " + e.Message, e);
+                }
+                catch (BadImageFormatException e)
+                {
+                    throw new InvalidOperationException(
+                        "AuditSift: '" + LibraryPath + "' is not a native library for this process's architecture: "
+                        + e.Message, e);
+                }
+                catch (EntryPointNotFoundException e)
+                {
+                    throw new InvalidOperationException(
+                        "AuditSift: '" + LibraryPath + "' is not the auditsift library (it has no auditsift_abi_version).", e);
+                }
+                if (version != ExpectedAbiVersion)
+                {
+                    throw new InvalidOperationException(
+                        "AuditSift: the native library '" + LibraryPath + "' has ABI version " + version
+                        + " but this module was written for version " + ExpectedAbiVersion
+                        + ". Install the module and its library from the same release.");
+                }
+                loaded = true;
+            }
+        }
+
+        /// <summary>The ABI version the library reports.</summary>
+        public static uint AbiVersion()
+        {
+            return NativeMethods.auditsift_abi_version();
+        }
+
+        /// <summary>The calling thread's last native error message.</summary>
+        internal static string LastError()
+        {
+            ulong length = NativeMethods.auditsift_last_error(null, UIntPtr.Zero).ToUInt64();
+            if (length == 0)
+            {
+                return string.Empty;
+            }
+            byte[] buffer = new byte[(int)Math.Min(length, 1 << 20)];
+            ulong copied = NativeMethods.auditsift_last_error(buffer, (UIntPtr)(ulong)buffer.Length).ToUInt64();
+            return Encoding.UTF8.GetString(buffer, 0, (int)Math.Min(copied, (ulong)buffer.Length));
+        }
+
+        /// <summary>Throws with the native message when <paramref name="status"/> is not OK.</summary>
+        internal static void Check(int status, string call)
+        {
+            if (status == (int)NativeStatus.Ok)
+            {
+                return;
+            }
+            string message = LastError();
+            throw new InvalidOperationException(
+                "AuditSift: " + call + " failed (status " + status + ")"
+                + (message.Length > 0 ? ": " + message : "."));
+        }
+
+        /// <summary>UTF-8 bytes of a string, for the native calls that take text.</summary>
+        internal static byte[] Utf8(string text)
+        {
+            return Encoding.UTF8.GetBytes(text ?? string.Empty);
+        }
+
+        /// <summary>A size_t from an int length.</summary>
+        internal static UIntPtr Size(long length)
+        {
+            return (UIntPtr)(ulong)length;
+        }
+    }
+}

@@ -1,0 +1,499 @@
+// AuditSift: the per-call pipeline session behind ConvertFrom-AuditData, Select-AuditSession and
+// Get-AuditSession: input gathered into batches, one native call per batch, typed output.
+namespace AuditSift
+{
+    using System;
+    using System.Collections.Generic;
+    using System.Text;
+
+    /// <summary>Which records an investigator wants. Empty lists mean "any".</summary>
+    public sealed class AuditFilter
+    {
+        /// <summary>Exchange SessionIds (case-insensitive); OR-ed with <see cref="AADSessionIds"/>.</summary>
+        public string[] SessionIds { get; set; }
+        /// <summary>Entra ID AADSessionIds (case-insensitive).</summary>
+        public string[] AADSessionIds { get; set; }
+        /// <summary>Users, matched against UserId and MailboxOwnerUPN (case-insensitive).</summary>
+        public string[] UserIds { get; set; }
+        /// <summary>Operation names (case-insensitive).</summary>
+        public string[] Operations { get; set; }
+        /// <summary>Client addresses, with or without a port.</summary>
+        public string[] IPAddresses { get; set; }
+        /// <summary>Earliest CreationTime kept (inclusive). Local and unspecified times are converted to UTC.</summary>
+        public DateTime? StartTime { get; set; }
+        /// <summary>Latest CreationTime kept (inclusive).</summary>
+        public DateTime? EndTime { get; set; }
+
+        /// <summary>True when the filter keeps every record.</summary>
+        public bool IsEmpty
+        {
+            get
+            {
+                return !HasValues(SessionIds) && !HasValues(AADSessionIds) && !HasValues(UserIds)
+                    && !HasValues(Operations) && !HasValues(IPAddresses) && !StartTime.HasValue && !EndTime.HasValue;
+            }
+        }
+
+        private static bool HasValues(string[] values)
+        {
+            if (values == null)
+            {
+                return false;
+            }
+            foreach (string v in values)
+            {
+                if (!string.IsNullOrEmpty(v) && v.Trim().Length > 0)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /// <summary>The native filter, or null when the filter keeps everything.</summary>
+        internal FilterHandle CreateNative()
+        {
+            if (IsEmpty)
+            {
+                return null;
+            }
+            FilterHandle handle;
+            Native.Check(NativeMethods.auditsift_filter_new(out handle), "auditsift_filter_new");
+            try
+            {
+                AddAll(handle, NativeFilterField.SessionId, SessionIds);
+                AddAll(handle, NativeFilterField.AADSessionId, AADSessionIds);
+                AddAll(handle, NativeFilterField.User, UserIds);
+                AddAll(handle, NativeFilterField.Operation, Operations);
+                AddAll(handle, NativeFilterField.IPAddress, IPAddresses);
+                if (StartTime.HasValue)
+                {
+                    byte[] t = Native.Utf8(TextValue.IsoUtc(StartTime.Value));
+                    Native.Check(NativeMethods.auditsift_filter_set_start(handle, t, Native.Size(t.Length)), "auditsift_filter_set_start");
+                }
+                if (EndTime.HasValue)
+                {
+                    byte[] t = Native.Utf8(TextValue.IsoUtc(EndTime.Value));
+                    Native.Check(NativeMethods.auditsift_filter_set_end(handle, t, Native.Size(t.Length)), "auditsift_filter_set_end");
+                }
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+            return handle;
+        }
+
+        private static void AddAll(FilterHandle handle, NativeFilterField field, string[] values)
+        {
+            if (values == null)
+            {
+                return;
+            }
+            foreach (string v in values)
+            {
+                if (string.IsNullOrEmpty(v) || v.Trim().Length == 0)
+                {
+                    continue;
+                }
+                byte[] bytes = Native.Utf8(v.Trim());
+                Native.Check(NativeMethods.auditsift_filter_add(handle, (int)field, bytes, Native.Size(bytes.Length)),
+                    "auditsift_filter_add");
+            }
+        }
+    }
+
+    /// <summary>What a pipeline does with its records.</summary>
+    public enum PipelineMode
+    {
+        /// <summary>Every record that matches, in input order, as each batch finishes.</summary>
+        Convert,
+        /// <summary>The matches, de-duplicated by Id and sorted by time, when the input ends.</summary>
+        Select,
+        /// <summary>The session inventory of the matches, when the input ends.</summary>
+        Inventory,
+    }
+
+    /// <summary>How a pipeline session runs.</summary>
+    public sealed class PipelineOptions
+    {
+        /// <summary>Default options: convert, no filter, batches of 5000.</summary>
+        public PipelineOptions()
+        {
+            Mode = PipelineMode.Convert;
+            Filter = new AuditFilter();
+            BatchSize = 5000;
+        }
+
+        /// <summary>What to emit.</summary>
+        public PipelineMode Mode { get; set; }
+        /// <summary>Which records to keep.</summary>
+        public AuditFilter Filter { get; set; }
+        /// <summary>Fill AuditRecord.Full with every AuditData field.</summary>
+        public bool Full { get; set; }
+        /// <summary>Select: emit the original input objects instead of records.</summary>
+        public bool PassThru { get; set; }
+        /// <summary>Documents per native call.</summary>
+        public int BatchSize { get; set; }
+    }
+
+    /// <summary>What one batch (or the end of the input) gives: objects to write and errors to report.</summary>
+    public sealed class AuditBatchOutput
+    {
+        /// <summary>An empty output.</summary>
+        public AuditBatchOutput()
+        {
+            Items = new List<object>();
+            Errors = new List<AuditRecordError>();
+        }
+
+        /// <summary>Records, sessions or input objects, in the order to write them.</summary>
+        public List<object> Items { get; private set; }
+        /// <summary>Inputs that could not be read, in input order.</summary>
+        public List<AuditRecordError> Errors { get; private set; }
+    }
+
+    /// <summary>
+    /// One call's pipeline session: inputs go in one at a time, documents are parsed natively one batch at
+    /// a time, and typed output comes back per batch (Convert) or at the end (Select, Inventory).
+    /// </summary>
+    public sealed class AuditPipeline : IDisposable
+    {
+        private readonly PipelineOptions options;
+        private readonly FilterHandle filter;
+        private readonly List<string> documents;
+        private readonly List<object> inputs;
+        private readonly List<AuditRecordError> pendingErrors = new List<AuditRecordError>();
+        // Position in the whole input of each pending document.
+        private readonly List<long> indexes;
+        private readonly BatchEncoder encoder = new BatchEncoder();
+        private readonly AuditTally tally = new AuditTally();
+        private CollectorHandle collector;
+        private InventoryHandle inventory;
+        // Select: the input object and document of each match, by position in the whole input.
+        private readonly Dictionary<long, PendingMatch> matches = new Dictionary<long, PendingMatch>();
+        // Position of the next input in the whole input, and the number of documents handed to the
+        // native collector so far (its origins count documents, not the inputs rejected here).
+        private long nextIndex;
+        private long documentsSent;
+        private bool completed;
+
+        /// <summary>Starts a session.</summary>
+        public AuditPipeline(PipelineOptions options)
+        {
+            if (options == null)
+            {
+                throw new ArgumentNullException("options");
+            }
+            if (options.BatchSize < 1)
+            {
+                throw new ArgumentOutOfRangeException("options", "BatchSize must be at least 1.");
+            }
+            Native.EnsureLoaded();
+            this.options = options;
+            int capacity = Math.Min(options.BatchSize, 65536);
+            documents = new List<string>(capacity);
+            inputs = new List<object>(capacity);
+            indexes = new List<long>(capacity);
+            filter = (options.Filter ?? new AuditFilter()).CreateNative();
+            if (options.Mode == PipelineMode.Select)
+            {
+                Native.Check(NativeMethods.auditsift_collector_new(out collector), "auditsift_collector_new");
+            }
+            else if (options.Mode == PipelineMode.Inventory)
+            {
+                Native.Check(NativeMethods.auditsift_inventory_new(out inventory), "auditsift_inventory_new");
+            }
+        }
+
+        /// <summary>Counts over every input so far.</summary>
+        public AuditTally Tally
+        {
+            get { return tally; }
+        }
+
+        /// <summary>Inputs waiting for the next native call.</summary>
+        public int Pending
+        {
+            get { return documents.Count + pendingErrors.Count; }
+        }
+
+        /// <summary>
+        /// Adds one input. <paramref name="document"/> is what the record is read from (an AuditData
+        /// string, a dictionary or an object; see <see cref="AuditDocument.From"/>);
+        /// <paramref name="inputObject"/> is kept on the record. Returns the output of the batch this
+        /// input completed, or null while the batch is still filling.
+        /// </summary>
+        public AuditBatchOutput Add(object document, object inputObject)
+        {
+            ThrowIfCompleted();
+            long index = nextIndex++;
+            tally.Read++;
+            string problem;
+            string text = AuditDocument.From(document, out problem);
+            if (text == null)
+            {
+                AuditRecordError e = new AuditRecordError();
+                e.Index = index;
+                e.Source = string.Empty;
+                e.Reason = problem;
+                e.InputObject = inputObject;
+                e.RawText = document as string;
+                pendingErrors.Add(e);
+                tally.Rejected++;
+            }
+            else
+            {
+                documents.Add(text);
+                inputs.Add(inputObject);
+                indexes.Add(index);
+            }
+            if (Pending >= options.BatchSize)
+            {
+                return Flush();
+            }
+            return null;
+        }
+
+        /// <summary>Adds one input that is its own document (an AuditData string, say).</summary>
+        public AuditBatchOutput Add(object input)
+        {
+            return Add(input, input);
+        }
+
+        /// <summary>Parses the pending batch now and returns its output.</summary>
+        public AuditBatchOutput Flush()
+        {
+            ThrowIfCompleted();
+            AuditBatchOutput output = new AuditBatchOutput();
+            if (documents.Count > 0)
+            {
+                ProcessBatch(output);
+            }
+            if (pendingErrors.Count > 0)
+            {
+                output.Errors.AddRange(pendingErrors);
+                output.Errors.Sort(CompareIndex);
+            }
+            documents.Clear();
+            inputs.Clear();
+            indexes.Clear();
+            pendingErrors.Clear();
+            return output;
+        }
+
+        private static int CompareIndex(AuditRecordError a, AuditRecordError b)
+        {
+            return a.Index.CompareTo(b.Index);
+        }
+
+        private void ProcessBatch(AuditBatchOutput output)
+        {
+            uint flags = (uint)NativeFlags.NoRaw;
+            if (options.Full && options.Mode == PipelineMode.Convert)
+            {
+                flags |= (uint)NativeFlags.FullTree;
+            }
+            using (ResultHandle result = encoder.Parse(documents, filter, flags))
+            {
+                ResultData data = new ResultData(result);
+                AddTally(data.Tally);
+                foreach (AuditRecordError e in Decoder.Errors(data))
+                {
+                    int at = (int)e.Index;
+                    if (at >= 0 && at < documents.Count)
+                    {
+                        e.InputObject = inputs[at];
+                        e.RawText = e.RawText ?? documents[at];
+                        e.Index = indexes[at];
+                    }
+                    output.Errors.Add(e);
+                }
+                long[] origins = data.Table(NativeTable.Origins);
+                switch (options.Mode)
+                {
+                    case PipelineMode.Convert:
+                        AuditRecord[] records = Decoder.Records(data, origins, options.Full);
+                        foreach (AuditRecord r in records)
+                        {
+                            int at = (int)r.Index;
+                            r.InputObject = inputs[at];
+                            r.AuditData = documents[at];
+                            r.Index = indexes[at];
+                        }
+                        output.Items.AddRange(records);
+                        break;
+                    case PipelineMode.Select:
+                        Native.Check(NativeMethods.auditsift_collector_add(collector, result), "auditsift_collector_add");
+                        for (long i = 0; i < data.Count; i++)
+                        {
+                            int at = (int)origins[i];
+                            matches[documentsSent + at] = new PendingMatch(inputs[at], documents[at], indexes[at]);
+                        }
+                        break;
+                    case PipelineMode.Inventory:
+                        Native.Check(NativeMethods.auditsift_inventory_add(inventory, result), "auditsift_inventory_add");
+                        break;
+                }
+            }
+            documentsSent += documents.Count;
+        }
+
+        private void AddTally(NativeTally t)
+        {
+            tally.Skipped += (long)t.Skipped;
+            tally.Rejected += (long)t.Rejected;
+            tally.Parsed += (long)t.Parsed;
+            tally.FilteredOut += (long)t.FilteredOut;
+            tally.Duplicates += (long)t.Duplicates;
+            tally.Matched += (long)t.Matched;
+        }
+
+        /// <summary>
+        /// Ends the input: parses the last batch, then for Select sorts and de-duplicates the matches, for
+        /// Inventory summarizes the sessions. Returns everything still to write.
+        /// </summary>
+        public AuditBatchOutput Complete()
+        {
+            AuditBatchOutput output = Flush();
+            completed = true;
+            if (options.Mode == PipelineMode.Select)
+            {
+                uint flags = (uint)NativeFlags.NoRaw;
+                if (options.Full)
+                {
+                    flags |= (uint)NativeFlags.FullTree;
+                }
+                ResultHandle result;
+                Native.Check(NativeMethods.auditsift_collector_finish(collector, flags, out result), "auditsift_collector_finish");
+                using (result)
+                {
+                    ResultData data = new ResultData(result);
+                    AuditRecord[] records = Decoder.Records(data, data.Table(NativeTable.Origins), options.Full);
+                    long kept = 0;
+                    foreach (AuditRecord r in records)
+                    {
+                        PendingMatch source;
+                        if (matches.TryGetValue(r.Index, out source))
+                        {
+                            r.InputObject = source.Input;
+                            r.AuditData = source.Document;
+                            r.Index = source.Index;
+                        }
+                        output.Items.Add(options.PassThru ? r.InputObject : r);
+                        kept++;
+                    }
+                    // The batches counted every match; the collector kept only the first of each Id.
+                    tally.Duplicates += tally.Matched - kept;
+                    tally.Matched = kept;
+                }
+                matches.Clear();
+            }
+            else if (options.Mode == PipelineMode.Inventory)
+            {
+                ResultHandle result;
+                Native.Check(NativeMethods.auditsift_inventory_summarize(inventory, out result), "auditsift_inventory_summarize");
+                using (result)
+                {
+                    foreach (AuditSession s in Decoder.Sessions(new ResultData(result)))
+                    {
+                        output.Items.Add(s);
+                    }
+                }
+            }
+            return output;
+        }
+
+        private void ThrowIfCompleted()
+        {
+            if (completed)
+            {
+                throw new InvalidOperationException("AuditSift: this pipeline session has already completed.");
+            }
+        }
+
+        /// <summary>Frees the native objects.</summary>
+        public void Dispose()
+        {
+            if (filter != null)
+            {
+                filter.Dispose();
+            }
+            if (collector != null)
+            {
+                collector.Dispose();
+            }
+            if (inventory != null)
+            {
+                inventory.Dispose();
+            }
+            completed = true;
+        }
+    }
+
+    /// <summary>A match held until the end of the input: its input object, document and position.</summary>
+    internal sealed class PendingMatch
+    {
+        internal PendingMatch(object input, string document, long index)
+        {
+            Input = input;
+            Document = document;
+            Index = index;
+        }
+
+        internal object Input { get; private set; }
+        internal string Document { get; private set; }
+        internal long Index { get; private set; }
+    }
+
+    /// <summary>Encodes a batch of documents into one reused UTF-8 buffer with offsets, and parses it.</summary>
+    internal sealed class BatchEncoder
+    {
+        private byte[] buffer = new byte[1 << 16];
+        private ulong[] offsets = new ulong[1];
+
+        internal ResultHandle Parse(List<string> documents, FilterHandle filter, uint flags)
+        {
+            int count = documents.Count;
+            if (offsets.Length < count + 1)
+            {
+                offsets = new ulong[count + 1];
+            }
+            long position = 0;
+            for (int i = 0; i < count; i++)
+            {
+                string d = documents[i];
+                // UTF-8 takes at most 3 bytes per UTF-16 unit.
+                long need = position + 3L * d.Length;
+                if (need > buffer.Length)
+                {
+                    Grow(need);
+                }
+                offsets[i] = (ulong)position;
+                position += Encoding.UTF8.GetBytes(d, 0, d.Length, buffer, (int)position);
+            }
+            offsets[count] = (ulong)position;
+            ResultHandle result;
+            int status = filter == null
+                ? NativeMethods.auditsift_parse_batch_unfiltered(buffer, Native.Size(position), offsets, Native.Size(count),
+                    IntPtr.Zero, flags, out result)
+                : NativeMethods.auditsift_parse_batch(buffer, Native.Size(position), offsets, Native.Size(count),
+                    filter, flags, out result);
+            Native.Check(status, "auditsift_parse_batch");
+            return result;
+        }
+
+        private void Grow(long need)
+        {
+            if (need > int.MaxValue - 64)
+            {
+                throw new InvalidOperationException("AuditSift: one batch is larger than 2 GB; use a smaller -BatchSize.");
+            }
+            long size = Math.Max(need, Math.Min((long)buffer.Length * 2, int.MaxValue - 64));
+            byte[] bigger = new byte[size];
+            Buffer.BlockCopy(buffer, 0, bigger, 0, buffer.Length);
+            buffer = bigger;
+        }
+    }
+}

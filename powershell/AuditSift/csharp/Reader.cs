@@ -1,0 +1,270 @@
+// AuditSift: Import-AuditLog's session: files read in batches by the native readers.
+namespace AuditSift
+{
+    using System;
+
+    /// <summary>
+    /// Reads audit log files (Purview CSV, JSON, JSON lines, gzip) through the native readers. Convert
+    /// mode emits each batch's records as read; Select mode collects the matches of every file,
+    /// de-duplicated, and emits them sorted when <see cref="Complete"/> is called.
+    /// </summary>
+    public sealed class AuditLogImport : IDisposable
+    {
+        private readonly PipelineOptions options;
+        private readonly FilterHandle filter;
+        private readonly AuditTally tally = new AuditTally();
+        private CollectorHandle collector;
+        private NativeFileReader reader;
+        private string currentPath;
+        // Records read before the current file, so that Index counts over all files.
+        private long recordsBefore;
+        private long recordsInFile;
+        private bool completed;
+
+        /// <summary>Starts an import. Mode Convert streams records; Select sorts and de-duplicates them.</summary>
+        public AuditLogImport(PipelineOptions options)
+        {
+            if (options == null)
+            {
+                throw new ArgumentNullException("options");
+            }
+            if (options.Mode == PipelineMode.Inventory)
+            {
+                throw new ArgumentException("An import emits records: use Convert or Select.", "options");
+            }
+            Native.EnsureLoaded();
+            this.options = options;
+            filter = (options.Filter ?? new AuditFilter()).CreateNative();
+            if (options.Mode == PipelineMode.Select)
+            {
+                Native.Check(NativeMethods.auditsift_collector_new(out collector), "auditsift_collector_new");
+            }
+        }
+
+        /// <summary>Counts over every file so far.</summary>
+        public AuditTally Tally
+        {
+            get { return tally; }
+        }
+
+        /// <summary>How far through the current file the reader is, 0 to 100.</summary>
+        public double PercentComplete
+        {
+            get { return reader == null ? 100.0 : reader.PercentComplete; }
+        }
+
+        /// <summary>Opens a file; the previous one is closed.</summary>
+        public void Open(string path)
+        {
+            ThrowIfCompleted();
+            Close();
+            reader = NativeFileReader.Open(path);
+            currentPath = path;
+            recordsInFile = 0;
+        }
+
+        /// <summary>Reads the next batch of the open file; null at its end.</summary>
+        public AuditBatchOutput ReadNext()
+        {
+            ThrowIfCompleted();
+            if (reader == null)
+            {
+                return null;
+            }
+            uint flags = 0;
+            if (options.Full && options.Mode == PipelineMode.Convert)
+            {
+                flags |= (uint)NativeFlags.FullTree;
+            }
+            if (options.Mode == PipelineMode.Select)
+            {
+                // The collector keeps the records; their AuditData comes back when it finishes.
+                flags |= (uint)NativeFlags.NoRaw;
+            }
+            ResultHandle result = reader.Next(options.BatchSize, filter, flags);
+            if (result == null)
+            {
+                return null;
+            }
+            AuditBatchOutput output = new AuditBatchOutput();
+            using (result)
+            {
+                ResultData data = new ResultData(result);
+                NativeTally t = data.Tally;
+                long read = (long)t.Read;
+                tally.Read += read;
+                tally.Skipped += (long)t.Skipped;
+                tally.Rejected += (long)t.Rejected;
+                tally.Parsed += (long)t.Parsed;
+                tally.FilteredOut += (long)t.FilteredOut;
+                tally.Duplicates += (long)t.Duplicates;
+                tally.Matched += (long)t.Matched;
+                foreach (AuditRecordError e in Decoder.Errors(data))
+                {
+                    e.Source = Describe(e.Index);
+                    e.Index += recordsBefore + recordsInFile;
+                    output.Errors.Add(e);
+                }
+                long[] origins = data.Table(NativeTable.Origins);
+                if (options.Mode == PipelineMode.Convert)
+                {
+                    AuditRecord[] records = Decoder.Records(data, origins, options.Full);
+                    foreach (AuditRecord r in records)
+                    {
+                        r.Index += recordsBefore + recordsInFile;
+                        output.Items.Add(r);
+                    }
+                }
+                else
+                {
+                    Native.Check(NativeMethods.auditsift_collector_add(collector, result), "auditsift_collector_add");
+                }
+                recordsInFile += read;
+            }
+            return output;
+        }
+
+        private string Describe(long indexInBatch)
+        {
+            return currentPath + ": record " + (recordsInFile + indexInBatch + 1);
+        }
+
+        /// <summary>Closes the open file, if any.</summary>
+        public void Close()
+        {
+            if (reader != null)
+            {
+                reader.Dispose();
+                reader = null;
+            }
+            recordsBefore += recordsInFile;
+            recordsInFile = 0;
+        }
+
+        /// <summary>Ends the import. Select: the matches of all files, de-duplicated and sorted.</summary>
+        public AuditBatchOutput Complete()
+        {
+            Close();
+            ThrowIfCompleted();
+            completed = true;
+            AuditBatchOutput output = new AuditBatchOutput();
+            if (options.Mode != PipelineMode.Select)
+            {
+                return output;
+            }
+            uint flags = 0;
+            if (options.Full)
+            {
+                flags |= (uint)NativeFlags.FullTree;
+            }
+            ResultHandle result;
+            Native.Check(NativeMethods.auditsift_collector_finish(collector, flags, out result), "auditsift_collector_finish");
+            using (result)
+            {
+                ResultData data = new ResultData(result);
+                AuditRecord[] records = Decoder.Records(data, data.Table(NativeTable.Origins), options.Full);
+                foreach (AuditRecord r in records)
+                {
+                    output.Items.Add(r);
+                }
+                tally.Duplicates += tally.Matched - records.Length;
+                tally.Matched = records.Length;
+            }
+            return output;
+        }
+
+        private void ThrowIfCompleted()
+        {
+            if (completed)
+            {
+                throw new InvalidOperationException("AuditSift: this import has already completed.");
+            }
+        }
+
+        /// <summary>Frees the native objects.</summary>
+        public void Dispose()
+        {
+            Close();
+            if (filter != null)
+            {
+                filter.Dispose();
+            }
+            if (collector != null)
+            {
+                collector.Dispose();
+            }
+            completed = true;
+        }
+    }
+
+    /// <summary>
+    /// The native file reader: the only place that calls auditsift_reader_*, so that the reader ABI can
+    /// change without touching the rest.
+    /// </summary>
+    internal sealed class NativeFileReader : IDisposable
+    {
+        private readonly ReaderHandle handle;
+
+        private NativeFileReader(ReaderHandle handle)
+        {
+            this.handle = handle;
+        }
+
+        internal static NativeFileReader Open(string path)
+        {
+            byte[] bytes = Native.Utf8(path);
+            ReaderHandle handle;
+            Native.Check(NativeMethods.auditsift_reader_open(bytes, Native.Size(bytes.Length), out handle),
+                "opening '" + path + "'");
+            return new NativeFileReader(handle);
+        }
+
+        /// <summary>The next batch as a result, or null at the end of the file.</summary>
+        internal ResultHandle Next(int maxDocuments, FilterHandle filter, uint flags)
+        {
+            ResultHandle result;
+            int status = filter == null
+                ? NativeMethods.auditsift_reader_next_unfiltered(handle, Native.Size(maxDocuments), IntPtr.Zero, flags, out result)
+                : NativeMethods.auditsift_reader_next(handle, Native.Size(maxDocuments), filter, flags, out result);
+            if (status == ReaderEnd)
+            {
+                if (result != null)
+                {
+                    result.Dispose();
+                }
+                return null;
+            }
+            Native.Check(status, "auditsift_reader_next");
+            NativeTally t;
+            Native.Check(NativeMethods.auditsift_result_tally(result, out t), "auditsift_result_tally");
+            if (t.Read == 0)
+            {
+                result.Dispose();
+                return null;
+            }
+            return result;
+        }
+
+        /// <summary>AUDITSIFT_END: the status auditsift_reader_next returns when the file is done.</summary>
+        internal const int ReaderEnd = 1;
+
+        /// <summary>Bytes read over bytes in the file, 0 to 100 (compressed bytes for gzip).</summary>
+        internal double PercentComplete
+        {
+            get
+            {
+                ulong read, total;
+                if (NativeMethods.auditsift_reader_progress(handle, out read, out total) != (int)NativeStatus.Ok || total == 0)
+                {
+                    return 0;
+                }
+                return Math.Min(100.0, 100.0 * read / total);
+            }
+        }
+
+        public void Dispose()
+        {
+            handle.Dispose();
+        }
+    }
+}

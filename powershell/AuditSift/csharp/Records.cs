@@ -1,0 +1,295 @@
+// AuditSift: the typed objects the module emits.
+namespace AuditSift
+{
+    using System;
+    using System.Collections.Generic;
+    using System.Collections.Specialized;
+
+    /// <summary>One audit record, normalized. Property names follow AuditData's own.</summary>
+    public sealed class AuditRecord
+    {
+        /// <summary>Creates an empty record with empty lists.</summary>
+        public AuditRecord()
+        {
+            Items = new List<AuditItem>();
+            Parameters = new List<AuditParameter>();
+            Folders = new List<AuditFolder>();
+        }
+
+        /// <summary>Position of the record in the input (0-based, over the whole pipeline or file).</summary>
+        public long Index { get; set; }
+        /// <summary>CreationTime in UTC (Kind Utc); null when the record had none that could be read.</summary>
+        public DateTime? CreationTime { get; set; }
+        /// <summary>The record's Id (a GUID), used to drop repeated pages.</summary>
+        public string Id { get; set; }
+        /// <summary>Operation: MailItemsAccessed, HardDelete, New-InboxRule...</summary>
+        public string Operation { get; set; }
+        /// <summary>RecordType as a number.</summary>
+        public int? RecordType { get; set; }
+        /// <summary>RecordType as a name (ExchangeItem...).</summary>
+        public string RecordTypeName { get; set; }
+        /// <summary>Workload: Exchange, SharePoint, OneDrive, AzureActiveDirectory...</summary>
+        public string Workload { get; set; }
+        /// <summary>ResultStatus as given.</summary>
+        public string ResultStatus { get; set; }
+        /// <summary>UserId: the acting user.</summary>
+        public string UserId { get; set; }
+        /// <summary>UserKey.</summary>
+        public string UserKey { get; set; }
+        /// <summary>UserType as a name.</summary>
+        public string UserType { get; set; }
+        /// <summary>OrganizationId.</summary>
+        public string OrganizationId { get; set; }
+        /// <summary>ClientIP exactly as given (may carry a port or brackets).</summary>
+        public string ClientIP { get; set; }
+        /// <summary>The bare address derived from ClientIP (or ClientIPAddress).</summary>
+        public string ClientAddress { get; set; }
+        /// <summary>Exchange SessionId.</summary>
+        public string SessionId { get; set; }
+        /// <summary>AppAccessContext.AADSessionId: the Entra ID session.</summary>
+        public string AADSessionId { get; set; }
+        /// <summary>Exchange ClientIPAddress as given.</summary>
+        public string ClientIPAddress { get; set; }
+        /// <summary>ClientInfoString (Client=OWA;...).</summary>
+        public string ClientInfoString { get; set; }
+        /// <summary>LogonType as a name (Owner, Admin, Delegate...).</summary>
+        public string LogonType { get; set; }
+        /// <summary>ExternalAccess.</summary>
+        public bool? ExternalAccess { get; set; }
+        /// <summary>MailboxOwnerUPN.</summary>
+        public string MailboxOwnerUPN { get; set; }
+        /// <summary>MailboxGuid.</summary>
+        public string MailboxGuid { get; set; }
+        /// <summary>LogonUserSid.</summary>
+        public string LogonUserSid { get; set; }
+        /// <summary>AppId.</summary>
+        public string AppId { get; set; }
+        /// <summary>ClientAppId.</summary>
+        public string ClientAppId { get; set; }
+        /// <summary>OriginatingServer, without its trailing line break.</summary>
+        public string OriginatingServer { get; set; }
+        /// <summary>MailItemsAccessed: Bind or Sync.</summary>
+        public string MailAccessType { get; set; }
+        /// <summary>MailItemsAccessed: true when auditing of binds was throttled after this record.</summary>
+        public bool? IsThrottled { get; set; }
+        /// <summary>OperationCount: how many operations an aggregated record stands for.</summary>
+        public long? OperationCount { get; set; }
+        /// <summary>A one-line summary of what was touched.</summary>
+        public string Detail { get; set; }
+        /// <summary>Items and folders the operation touched (AffectedItems, Item, Folder, DestFolder).</summary>
+        public List<AuditItem> Items { get; set; }
+        /// <summary>Parameters of admin cmdlets, in order.</summary>
+        public List<AuditParameter> Parameters { get; set; }
+        /// <summary>MailItemsAccessed Folders with the message ids bound in each.</summary>
+        public List<AuditFolder> Folders { get; set; }
+        /// <summary>The AuditData text as received (for Search-MailboxAuditLog input: the flat JSON made of it).</summary>
+        public string AuditData { get; set; }
+        /// <summary>Every AuditData field, nested ones included, as ordered dictionaries (only with -Full).</summary>
+        public OrderedDictionary Full { get; set; }
+        /// <summary>The object this record was made from (null when read from a file).</summary>
+        public object InputObject { get; set; }
+
+        /// <summary>The record in one line: time, operation, user, detail.</summary>
+        public override string ToString()
+        {
+            string time = CreationTime.HasValue
+                ? CreationTime.Value.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
+                : "(no time)";
+            return time + " " + (Operation ?? "?") + " " + (UserId ?? "?")
+                + (string.IsNullOrEmpty(Detail) ? string.Empty : " " + Detail);
+        }
+    }
+
+    /// <summary>A message or folder an operation touched.</summary>
+    public sealed class AuditItem
+    {
+        /// <summary>Which AuditData field it came from: AffectedItems, Item, Folder or DestFolder.</summary>
+        public string Role { get; set; }
+        /// <summary>Subject (attacker-chosen text).</summary>
+        public string Subject { get; set; }
+        /// <summary>InternetMessageId.</summary>
+        public string InternetMessageId { get; set; }
+        /// <summary>The folder path.</summary>
+        public string Folder { get; set; }
+
+        /// <summary>Role and the first of subject, message id and folder that is set.</summary>
+        public override string ToString()
+        {
+            return Role + ": " + (Subject ?? InternetMessageId ?? Folder ?? string.Empty);
+        }
+    }
+
+    /// <summary>A Name/Value pair of an admin cmdlet's Parameters.</summary>
+    public sealed class AuditParameter
+    {
+        /// <summary>Name.</summary>
+        public string Name { get; set; }
+        /// <summary>Value, scalars rendered as text.</summary>
+        public string Value { get; set; }
+
+        /// <summary>Name=Value.</summary>
+        public override string ToString()
+        {
+            return Name + "=" + Value;
+        }
+    }
+
+    /// <summary>One MailItemsAccessed folder with the message ids bound in it.</summary>
+    public sealed class AuditFolder
+    {
+        /// <summary>Creates a folder with no message ids.</summary>
+        public AuditFolder()
+        {
+            MessageIds = new List<string>();
+        }
+
+        /// <summary>The folder path, e.g. \Inbox.</summary>
+        public string Path { get; set; }
+        /// <summary>InternetMessageIds, in order.</summary>
+        public List<string> MessageIds { get; set; }
+
+        /// <summary>Path (n items).</summary>
+        public override string ToString()
+        {
+            return (Path ?? "?") + " (" + MessageIds.Count + " items)";
+        }
+    }
+
+    /// <summary>One Exchange session's summary, or the group of records without a SessionId.</summary>
+    public sealed class AuditSession
+    {
+        /// <summary>Creates an empty summary.</summary>
+        public AuditSession()
+        {
+            Users = new List<string>();
+            MailboxOwners = new List<string>();
+            ClientIPs = new List<string>();
+            ClientInfoStrings = new List<string>();
+            AADSessionIds = new List<string>();
+            Operations = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+        }
+
+        /// <summary>The SessionId as first seen; null for the records without one.</summary>
+        public string SessionId { get; set; }
+        /// <summary>Earliest CreationTime (UTC).</summary>
+        public DateTime? FirstSeen { get; set; }
+        /// <summary>Latest CreationTime (UTC).</summary>
+        public DateTime? LastSeen { get; set; }
+        /// <summary>Number of records, duplicates removed.</summary>
+        public long Records { get; set; }
+        /// <summary>Acting users (UserId).</summary>
+        public List<string> Users { get; set; }
+        /// <summary>Mailboxes touched (MailboxOwnerUPN).</summary>
+        public List<string> MailboxOwners { get; set; }
+        /// <summary>Client addresses.</summary>
+        public List<string> ClientIPs { get; set; }
+        /// <summary>ClientInfoStrings.</summary>
+        public List<string> ClientInfoStrings { get; set; }
+        /// <summary>AADSessionIds seen with this session.</summary>
+        public List<string> AADSessionIds { get; set; }
+        /// <summary>Operation name to record count.</summary>
+        public OrderedDictionary Operations { get; set; }
+
+        /// <summary>How long the session lasted, when both ends are known.</summary>
+        public TimeSpan? Duration
+        {
+            get
+            {
+                if (FirstSeen.HasValue && LastSeen.HasValue)
+                {
+                    return LastSeen.Value - FirstSeen.Value;
+                }
+                return null;
+            }
+        }
+
+        /// <summary>The session id (or "(no session)") and its record count.</summary>
+        public override string ToString()
+        {
+            return (SessionId ?? "(no session)") + ": " + Records + " records";
+        }
+    }
+
+    /// <summary>An input that could not be read into a record. Nothing is dropped silently.</summary>
+    public sealed class AuditRecordError
+    {
+        /// <summary>Position of the input (0-based, over the whole pipeline or file).</summary>
+        public long Index { get; set; }
+        /// <summary>Where it came from (file and row, or the input object's Identity); may be empty.</summary>
+        public string Source { get; set; }
+        /// <summary>Why it could not be read.</summary>
+        public string Reason { get; set; }
+        /// <summary>The text as received.</summary>
+        public string RawText { get; set; }
+        /// <summary>The object it came from (null when read from a file).</summary>
+        public object InputObject { get; set; }
+
+        /// <summary>A message naming the record and the reason.</summary>
+        public string Message
+        {
+            get
+            {
+                string where = string.IsNullOrEmpty(Source)
+                    ? "Record " + Index
+                    : "Record " + Index + " (" + Source + ")";
+                return where + " could not be read: " + Reason;
+            }
+        }
+
+        /// <summary>The message.</summary>
+        public override string ToString()
+        {
+            return Message;
+        }
+    }
+
+    /// <summary>The exception carried by the error record written for an <see cref="AuditRecordError"/>.</summary>
+    [Serializable]
+    public class AuditRecordException : FormatException
+    {
+        /// <summary>Wraps a record error.</summary>
+        public AuditRecordException(AuditRecordError error)
+            : base(error == null ? "An audit record could not be read." : error.Message)
+        {
+            Error = error;
+        }
+
+        /// <summary>The record that could not be read.</summary>
+        public AuditRecordError Error { get; private set; }
+    }
+
+    /// <summary>
+    /// Counts that account for every input: Read = Skipped + Rejected + Parsed and
+    /// Parsed = FilteredOut + Duplicates + Matched.
+    /// </summary>
+    public sealed class AuditTally
+    {
+        /// <summary>Inputs received.</summary>
+        public long Read { get; set; }
+        /// <summary>Not parsed: they could not match the session filter.</summary>
+        public long Skipped { get; set; }
+        /// <summary>Could not be read; each gave an error.</summary>
+        public long Rejected { get; set; }
+        /// <summary>Read into a record.</summary>
+        public long Parsed { get; set; }
+        /// <summary>Parsed, but the filter did not keep them.</summary>
+        public long FilteredOut { get; set; }
+        /// <summary>Kept by the filter, but an earlier record had the same Id.</summary>
+        public long Duplicates { get; set; }
+        /// <summary>Kept.</summary>
+        public long Matched { get; set; }
+
+        /// <summary>True when the counts add up.</summary>
+        public bool IsConsistent
+        {
+            get { return Read == Skipped + Rejected + Parsed && Parsed == FilteredOut + Duplicates + Matched; }
+        }
+
+        /// <summary>All counts in one line.</summary>
+        public override string ToString()
+        {
+            return "read " + Read + ", skipped " + Skipped + ", rejected " + Rejected + ", parsed " + Parsed
+                + ", filtered out " + FilteredOut + ", duplicates " + Duplicates + ", matched " + Matched;
+        }
+    }
+}

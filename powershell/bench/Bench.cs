@@ -1,0 +1,200 @@
+// Benchmark of AuditSift's C# layer under Mono, next to the JSON readers behind ConvertFrom-Json:
+// JavaScriptSerializer.DeserializeObject (Windows PowerShell 5.1) and Newtonsoft's JObject.Parse
+// (PowerShell 7), on the same records in the same run. Not a test: it prints records/s and ratios.
+//
+// usage: mono Bench.exe <records.jsonl> <session id> [repetitions]
+// Run it with scripts/mono-bench.sh, which builds everything against the release library.
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Web.Script.Serialization;
+using AuditSift;
+using Newtonsoft.Json.Linq;
+
+internal static class Bench
+{
+    private delegate long Run(List<string> docs);
+
+    public static int Main(string[] args)
+    {
+        if (args.Length < 2)
+        {
+            Console.Error.WriteLine("usage: Bench.exe <records.jsonl> <session id> [repetitions]");
+            return 2;
+        }
+        List<string> docs = new List<string>();
+        long bytes = 0;
+        foreach (string line in File.ReadLines(args[0], Encoding.UTF8))
+        {
+            if (line.Trim().Length == 0) continue;
+            docs.Add(line);
+            bytes += Encoding.UTF8.GetByteCount(line) + 1;
+        }
+        string session = args[1];
+        int repetitions = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
+        Console.WriteLine("records: {0:N0} ({1:N1} MB, {2:N0} bytes each on average), session {3}, best of {4}",
+            docs.Count, bytes / 1e6, bytes / Math.Max(1, docs.Count), session, repetitions);
+        Native.EnsureLoaded();
+
+        long hits = -1;
+        double convert = Measure("AuditSift ConvertFrom-AuditData (typed records)", docs, repetitions, delegate(List<string> d) { return AuditSiftConvert(d, false); });
+        double full = Measure("AuditSift ConvertFrom-AuditData -Full", docs, repetitions, delegate(List<string> d) { return AuditSiftConvert(d, true); });
+        double select = Measure("AuditSift Select-AuditSession -SessionId", docs, repetitions, delegate(List<string> d) { hits = AuditSiftSelect(d, session); return d.Count; });
+        double inventory = Measure("AuditSift Get-AuditSession", docs, repetitions, AuditSiftInventory);
+        long jssHits = -1, jobjHits = -1;
+        double jss = Measure("JavaScriptSerializer.DeserializeObject (WinPS 5.1)", docs, repetitions, delegate(List<string> d) { jssHits = JavaScriptSerializerFilter(d, session); return d.Count; });
+        double jobj = Measure("Newtonsoft JObject.Parse (PS 7)", docs, repetitions, delegate(List<string> d) { jobjHits = JObjectFilter(d, session); return d.Count; });
+        if (hits != jssHits || hits != jobjHits)
+        {
+            Console.WriteLine("MISMATCH: the session filter found {0} records, JavaScriptSerializer {1}, JObject {2}", hits, jssHits, jobjHits);
+            return 1;
+        }
+        Console.WriteLine();
+        Console.WriteLine("session {0}: {1} records (the same in all three)", session, hits);
+        Console.WriteLine();
+        Console.WriteLine("{0,-48} {1,12} {2,12}", "ratio", "vs JSS", "vs JObject");
+        Ratio("full conversion (typed records)", convert, jss, jobj);
+        Ratio("full conversion with -Full tree", full, jss, jobj);
+        Ratio("session filter", select, jss, jobj);
+        Ratio("session inventory", inventory, jss, jobj);
+        return 0;
+    }
+
+    private static void Ratio(string what, double ours, double jss, double jobj)
+    {
+        Console.WriteLine("{0,-48} {1,11:N1}x {2,11:N1}x", what, ours / jss, ours / jobj);
+    }
+
+    private static double Measure(string name, List<string> docs, int repetitions, Run run)
+    {
+        run(docs.GetRange(0, Math.Min(docs.Count, 2000)));
+        double best = double.MaxValue;
+        long count = 0;
+        for (int i = 0; i < repetitions; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            Stopwatch watch = Stopwatch.StartNew();
+            count = run(docs);
+            watch.Stop();
+            best = Math.Min(best, watch.Elapsed.TotalSeconds);
+        }
+        double rate = docs.Count / best;
+        Console.WriteLine("{0,-52} {1,12:N0} records/s ({2:N3} s, {3:N0} out)", name, rate, best, count);
+        return rate;
+    }
+
+    private static PipelineOptions Options(PipelineMode mode)
+    {
+        PipelineOptions o = new PipelineOptions();
+        o.Mode = mode;
+        o.BatchSize = 5000;
+        return o;
+    }
+
+    private static long AuditSiftConvert(List<string> docs, bool full)
+    {
+        PipelineOptions o = Options(PipelineMode.Convert);
+        o.Full = full;
+        long n = 0;
+        using (AuditPipeline p = new AuditPipeline(o))
+        {
+            foreach (string d in docs)
+            {
+                AuditBatchOutput batch = p.Add(d, d);
+                if (batch != null) n += batch.Items.Count;
+            }
+            n += p.Complete().Items.Count;
+        }
+        return n;
+    }
+
+    private static long AuditSiftSelect(List<string> docs, string session)
+    {
+        PipelineOptions o = Options(PipelineMode.Select);
+        o.Filter.SessionIds = new string[] { session };
+        using (AuditPipeline p = new AuditPipeline(o))
+        {
+            foreach (string d in docs)
+            {
+                p.Add(d, d);
+            }
+            return p.Complete().Items.Count;
+        }
+    }
+
+    private static long AuditSiftInventory(List<string> docs)
+    {
+        using (AuditPipeline p = new AuditPipeline(Options(PipelineMode.Inventory)))
+        {
+            foreach (string d in docs)
+            {
+                p.Add(d, d);
+            }
+            return p.Complete().Items.Count;
+        }
+    }
+
+    // What `ConvertFrom-Json | Where-Object SessionId -eq $id` does underneath, without the
+    // PSObject wrapping that makes the real cmdlets slower still. Hits are counted once per Id, as
+    // Select-AuditSession de-duplicates them.
+    private static long JavaScriptSerializerFilter(List<string> docs, string session)
+    {
+        JavaScriptSerializer serializer = new JavaScriptSerializer();
+        serializer.MaxJsonLength = int.MaxValue;
+        Dictionary<string, bool> hits = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
+        foreach (string d in docs)
+        {
+            object parsed;
+            try
+            {
+                parsed = serializer.DeserializeObject(d);
+            }
+            catch (ArgumentException)
+            {
+                continue;
+            }
+            catch (InvalidOperationException)
+            {
+                // Mono's JavaScriptSerializer reports a syntax error this way.
+                continue;
+            }
+            IDictionary<string, object> map = parsed as IDictionary<string, object>;
+            object value;
+            if (map != null && map.TryGetValue("SessionId", out value) && string.Equals(value as string, session, StringComparison.OrdinalIgnoreCase))
+            {
+                object id;
+                map.TryGetValue("Id", out id);
+                hits[(id as string) ?? d] = true;
+            }
+        }
+        return hits.Count;
+    }
+
+    private static long JObjectFilter(List<string> docs, string session)
+    {
+        Dictionary<string, bool> hits = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
+        foreach (string d in docs)
+        {
+            JObject parsed;
+            try
+            {
+                parsed = JObject.Parse(d);
+            }
+            catch (Newtonsoft.Json.JsonReaderException)
+            {
+                continue;
+            }
+            JToken value = parsed["SessionId"];
+            if (value != null && value.Type == JTokenType.String && string.Equals((string)value, session, StringComparison.OrdinalIgnoreCase))
+            {
+                JToken id = parsed["Id"];
+                hits[id != null ? (string)id : d] = true;
+            }
+        }
+        return hits.Count;
+    }
+}

@@ -1,0 +1,1133 @@
+// Tests of AuditSift's C# interop against the real native library, under Mono.
+//
+// scripts/mono-tests.sh compiles the module's C# (csharp/*.cs joined as AuditSift.psm1 joins them,
+// the library path put in as at import) into AuditSift.dll with only System.dll referenced, then this
+// file against it, and runs it. Each test is a public static method named Test*; the last line of the
+// output is "N passed, M failed" and the exit code is non-zero when any test failed.
+// C# 5, like the module.
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Collections.Specialized;
+using System.Globalization;
+using System.IO;
+using System.Reflection;
+using System.Text;
+using System.Xml;
+using AuditSift;
+
+internal static class InteropTests
+{
+    private static string repoRoot;
+
+    private const string AttackerSession = "7c3e91a4-2b5d-4f18-a6c0-d94e2b7f1a53";
+    private const string AttackerAad = "2f8d6b1c-94a3-4e57-8c21-6a0b3d9e5f74";
+    private const string UserSession = "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6";
+
+    public static int Main(string[] args)
+    {
+        repoRoot = args.Length > 0 ? args[0] : Directory.GetCurrentDirectory();
+        string only = args.Length > 1 ? args[1] : null;
+        int passed = 0, failed = 0;
+        MethodInfo[] methods = typeof(InteropTests).GetMethods(BindingFlags.Public | BindingFlags.Static);
+        Array.Sort(methods, delegate(MethodInfo a, MethodInfo b) { return string.CompareOrdinal(a.Name, b.Name); });
+        foreach (MethodInfo m in methods)
+        {
+            if (!m.Name.StartsWith("Test", StringComparison.Ordinal) || (only != null && m.Name.IndexOf(only, StringComparison.Ordinal) < 0))
+            {
+                continue;
+            }
+            try
+            {
+                m.Invoke(null, null);
+                passed++;
+                Console.WriteLine("ok   " + m.Name);
+            }
+            catch (TargetInvocationException e)
+            {
+                failed++;
+                Console.WriteLine("FAIL " + m.Name + ": " + e.InnerException);
+            }
+        }
+        Console.WriteLine(passed + " passed, " + failed + " failed");
+        return failed == 0 && passed > 0 ? 0 : 1;
+    }
+
+    // ---- assertions -------------------------------------------------------------------------
+
+    private static void Check(bool condition, string what)
+    {
+        if (!condition)
+        {
+            throw new Exception("check failed: " + what);
+        }
+    }
+
+    private static void Equal<T>(T expected, T actual, string what)
+    {
+        if (!EqualityComparer<T>.Default.Equals(expected, actual))
+        {
+            throw new Exception(what + ": expected <" + expected + "> but got <" + actual + ">");
+        }
+    }
+
+    private static void Throws<TException>(Action action, string what) where TException : Exception
+    {
+        try
+        {
+            action();
+        }
+        catch (TException)
+        {
+            return;
+        }
+        throw new Exception(what + ": no " + typeof(TException).Name + " was thrown");
+    }
+
+    // ---- fixtures ---------------------------------------------------------------------------
+
+    /// <summary>An AuditData document; extra is raw JSON members appended (with a leading comma).</summary>
+    private static string Doc(string id, string time, string operation, string user, string session, string extra)
+    {
+        StringBuilder sb = new StringBuilder();
+        sb.Append("{\"CreationTime\":\"").Append(time).Append("\",\"Id\":\"").Append(id)
+            .Append("\",\"Operation\":\"").Append(operation)
+            .Append("\",\"OrganizationId\":\"4a8f3b2e-6c1d-4e7a-9b5f-2d8c0e1a7f36\",\"RecordType\":2,\"ResultStatus\":\"Succeeded\"")
+            .Append(",\"UserKey\":\"10032000A1B2C3D4\",\"UserType\":0,\"Version\":1,\"Workload\":\"Exchange\"")
+            .Append(",\"UserId\":\"").Append(user).Append("\"");
+        if (session != null)
+        {
+            sb.Append(",\"SessionId\":\"").Append(session).Append("\"");
+        }
+        if (extra != null)
+        {
+            sb.Append(extra);
+        }
+        sb.Append('}');
+        return sb.ToString();
+    }
+
+    private static string Guid(int n)
+    {
+        return string.Format(CultureInfo.InvariantCulture, "{0:x8}-0000-4000-8000-{1:x12}", n, n);
+    }
+
+    private static string Time(int minute)
+    {
+        return new DateTime(2026, 3, 2, 9, 0, 0, DateTimeKind.Utc).AddMinutes(minute)
+            .ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+    }
+
+    private static PipelineOptions Options(PipelineMode mode, AuditFilter filter, int batchSize)
+    {
+        PipelineOptions o = new PipelineOptions();
+        o.Mode = mode;
+        o.Filter = filter ?? new AuditFilter();
+        o.BatchSize = batchSize;
+        return o;
+    }
+
+    /// <summary>Runs inputs through a pipeline; returns every item written and every error.</summary>
+    private static List<object> Run(PipelineOptions options, IList inputs, List<AuditRecordError> errors, List<int> flushSizes)
+    {
+        List<object> items = new List<object>();
+        using (AuditPipeline p = new AuditPipeline(options))
+        {
+            foreach (object input in inputs)
+            {
+                AuditBatchOutput o = p.Add(input, input);
+                if (o != null)
+                {
+                    items.AddRange(o.Items);
+                    if (errors != null) errors.AddRange(o.Errors);
+                    if (flushSizes != null) flushSizes.Add(o.Items.Count + o.Errors.Count);
+                }
+            }
+            AuditBatchOutput last = p.Complete();
+            items.AddRange(last.Items);
+            if (errors != null) errors.AddRange(last.Errors);
+            Check(p.Tally.IsConsistent, "tally adds up: " + p.Tally);
+            Equal((long)inputs.Count, p.Tally.Read, "every input is counted");
+        }
+        return items;
+    }
+
+    private static List<AuditRecord> Records(List<object> items)
+    {
+        List<AuditRecord> records = new List<AuditRecord>();
+        foreach (object o in items)
+        {
+            AuditRecord r = o as AuditRecord;
+            Check(r != null, "item is an AuditRecord: " + o);
+            records.Add(r);
+        }
+        return records;
+    }
+
+    private static List<AuditRecord> Select(AuditFilter filter, IList inputs)
+    {
+        return Records(Run(Options(PipelineMode.Select, filter, 4), inputs, null, null));
+    }
+
+    private static List<string> Ids(List<AuditRecord> records)
+    {
+        List<string> ids = new List<string>();
+        foreach (AuditRecord r in records) ids.Add(r.Id);
+        return ids;
+    }
+
+    private static string Join(List<string> values)
+    {
+        return string.Join(",", values.ToArray());
+    }
+
+    /// <summary>A mixed set: the attacker's session, the user's, an admin cmdlet, a sign-in.</summary>
+    private static List<object> Incident()
+    {
+        List<object> docs = new List<object>();
+        docs.Add(Doc(Guid(1), Time(30), "MailItemsAccessed", "megan.bowen@contoso.com", AttackerSession.ToUpperInvariant(),
+            ",\"ClientIP\":\"185.73.124.135:19823\",\"ClientIPAddress\":\"185.73.124.135\",\"LogonType\":0,\"ExternalAccess\":false"
+            + ",\"MailboxOwnerUPN\":\"megan.bowen@contoso.com\",\"AppAccessContext\":{\"AADSessionId\":\"" + AttackerAad + "\"}"
+            + ",\"OperationProperties\":[{\"Name\":\"MailAccessType\",\"Value\":\"Bind\"},{\"Name\":\"IsThrottled\",\"Value\":\"False\"}]"
+            + ",\"OperationCount\":3,\"Folders\":[{\"Path\":\"\\\\Inbox\",\"FolderItems\":[{\"InternetMessageId\":\"<a1@contoso.com>\"},{\"InternetMessageId\":\"<a2@contoso.com>\"}]},"
+            + "{\"Path\":\"\\\\Sent Items\",\"FolderItems\":[{\"InternetMessageId\":\"<s1@contoso.com>\"}]}]"));
+        docs.Add(Doc(Guid(2), Time(10), "New-InboxRule", "megan.bowen@contoso.com", AttackerSession,
+            ",\"ClientIP\":\"[2001:db8::1]:443\",\"Parameters\":[{\"Name\":\"Name\",\"Value\":\"..\"},{\"Name\":\"DeleteMessage\",\"Value\":\"True\"}]"));
+        docs.Add(Doc(Guid(3), Time(20), "Send", "megan.bowen@contoso.com", UserSession,
+            ",\"ClientIP\":\"10.0.0.5\",\"LogonType\":\"Owner\",\"Item\":{\"Subject\":\"Quarterly report\",\"InternetMessageId\":\"<q@contoso.com>\",\"ParentFolder\":{\"Path\":\"\\\\Sent Items\"}}"));
+        docs.Add(Doc(Guid(4), Time(40), "HardDelete", "megan.bowen@contoso.com", AttackerSession,
+            ",\"ClientIP\":\"::ffff:10.1.2.3\",\"LogonType\":2,\"AffectedItems\":[{\"Subject\":\"Invoice\",\"InternetMessageId\":\"<i@x>\",\"ParentFolder\":{\"Path\":\"\\\\Inbox\"}}]"));
+        docs.Add(Doc(Guid(5), Time(5), "Set-Mailbox", "admin@contoso.com", null, ",\"ClientIP\":\"10.0.0.9\""));
+        docs.Add(Doc(Guid(6), Time(50), "FileDownloaded", "megan.bowen@contoso.com", null,
+            ",\"ClientIP\":\"185.73.124.135\",\"AppAccessContext\":{\"AADSessionId\":\"" + AttackerAad + "\"}"));
+        return docs;
+    }
+
+    // ---- library ----------------------------------------------------------------------------
+
+    public static void TestLibraryLoadsByAbsolutePath()
+    {
+        Check(Path.IsPathRooted(Native.LibraryPath), "LibraryPath is absolute: " + Native.LibraryPath);
+        Check(File.Exists(Native.LibraryPath), "the library exists at " + Native.LibraryPath);
+        Check(Native.LibraryPath.IndexOf("__AUDITSIFT", StringComparison.Ordinal) < 0, "the placeholder was replaced");
+        Native.EnsureLoaded();
+        Native.EnsureLoaded();
+        Equal(Native.ExpectedAbiVersion, Native.AbiVersion(), "ABI version");
+        Equal(1, Native.InteropVersion, "interop version");
+    }
+
+    public static void TestModuleInteropVersionMatchesThePsm1()
+    {
+        string psm1 = File.ReadAllText(Path.Combine(repoRoot, "powershell/AuditSift/AuditSift.psm1"));
+        Check(psm1.Contains("$script:InteropVersion = " + Native.InteropVersion), "AuditSift.psm1 expects interop version " + Native.InteropVersion);
+    }
+
+    // ---- conversion -------------------------------------------------------------------------
+
+    public static void TestConvertKeepsEveryNormalizedField()
+    {
+        List<object> input = Incident();
+        List<AuditRecord> records = Records(Run(Options(PipelineMode.Convert, null, 5000), input, null, null));
+        Equal(input.Count, records.Count, "one record per input");
+        AuditRecord r = records[0];
+        Equal(0L, r.Index, "index");
+        Check(r.CreationTime.HasValue, "CreationTime set");
+        Equal(DateTimeKind.Utc, r.CreationTime.Value.Kind, "CreationTime is UTC");
+        Equal(new DateTime(2026, 3, 2, 9, 30, 0, DateTimeKind.Utc), r.CreationTime.Value, "CreationTime");
+        Equal(Guid(1), r.Id, "Id");
+        Equal("MailItemsAccessed", r.Operation, "Operation");
+        Equal((int?)2, r.RecordType, "RecordType");
+        Equal("ExchangeItem", r.RecordTypeName, "RecordTypeName");
+        Equal("Exchange", r.Workload, "Workload");
+        Equal("Succeeded", r.ResultStatus, "ResultStatus");
+        Equal("megan.bowen@contoso.com", r.UserId, "UserId");
+        Equal("10032000A1B2C3D4", r.UserKey, "UserKey");
+        Equal("Regular", r.UserType, "UserType");
+        Equal("4a8f3b2e-6c1d-4e7a-9b5f-2d8c0e1a7f36", r.OrganizationId, "OrganizationId");
+        Equal("185.73.124.135:19823", r.ClientIP, "ClientIP kept as given");
+        Equal("185.73.124.135", r.ClientAddress, "ClientAddress");
+        Equal(AttackerSession.ToUpperInvariant(), r.SessionId, "SessionId as given");
+        Equal(AttackerAad, r.AADSessionId, "AADSessionId apart from SessionId");
+        Equal("185.73.124.135", r.ClientIPAddress, "ClientIPAddress");
+        Equal("Owner", r.LogonType, "LogonType name");
+        Equal((bool?)false, r.ExternalAccess, "ExternalAccess");
+        Equal("megan.bowen@contoso.com", r.MailboxOwnerUPN, "MailboxOwnerUPN");
+        Equal("Bind", r.MailAccessType, "MailAccessType");
+        Equal((bool?)false, r.IsThrottled, "IsThrottled");
+        Equal((long?)3, r.OperationCount, "OperationCount");
+        Equal(2, r.Folders.Count, "folders");
+        Equal("\\Inbox", r.Folders[0].Path, "folder path unescaped");
+        Equal("<a1@contoso.com>,<a2@contoso.com>", Join(r.Folders[0].MessageIds), "message ids in order");
+        Equal("\\Sent Items", r.Folders[1].Path, "second folder");
+        Equal(1, r.Folders[1].MessageIds.Count, "second folder's ids");
+        Check(r.Detail != null && r.Detail.Contains("Bind"), "Detail mentions Bind: " + r.Detail);
+        Check(ReferenceEquals(input[0], r.InputObject), "InputObject is the original object");
+        Equal((string)input[0], r.AuditData, "AuditData is the text received");
+        Check(r.Full == null, "Full is empty without -Full");
+
+        AuditRecord rule = records[1];
+        Equal("[2001:db8::1]:443", rule.ClientIP, "bracketed ClientIP");
+        Equal("2001:db8::1", rule.ClientAddress, "IPv6 address");
+        Equal(2, rule.Parameters.Count, "parameters");
+        Equal("Name", rule.Parameters[0].Name, "parameter name");
+        Equal("..", rule.Parameters[0].Value, "parameter value");
+        Equal("DeleteMessage=True", rule.Parameters[1].ToString(), "parameter text");
+
+        AuditRecord send = records[2];
+        Equal("Owner", send.LogonType, "LogonType given as a name");
+        Equal(1, send.Items.Count, "item");
+        Equal("Item", send.Items[0].Role, "item role");
+        Equal("Quarterly report", send.Items[0].Subject, "subject");
+        Equal("<q@contoso.com>", send.Items[0].InternetMessageId, "message id");
+        Equal("\\Sent Items", send.Items[0].Folder, "item folder");
+
+        AuditRecord delete = records[3];
+        Equal("Delegate", delete.LogonType, "LogonType 2");
+        Equal("AffectedItems", delete.Items[0].Role, "affected role");
+        Equal("Invoice", delete.Items[0].Subject, "affected subject");
+
+        Check(records[4].SessionId == null, "no SessionId is null");
+        Check(records[4].ExternalAccess == null && records[4].IsThrottled == null && records[4].OperationCount == null,
+            "absent optional values are null");
+        Equal(0, records[4].Items.Count + records[4].Parameters.Count + records[4].Folders.Count, "empty lists");
+        for (int i = 0; i < records.Count; i++)
+        {
+            Equal((long)i, records[i].Index, "records in input order");
+        }
+    }
+
+    public static void TestBatchesAcrossBoundaries()
+    {
+        List<object> input = new List<object>();
+        for (int i = 0; i < 10; i++)
+        {
+            input.Add(Doc(Guid(100 + i), Time(100 - i), "Send", "u" + i + "@contoso.com", UserSession, null));
+        }
+        input.Insert(4, "{ this is not JSON");
+        List<int> flushes = new List<int>();
+        List<AuditRecordError> errors = new List<AuditRecordError>();
+        List<AuditRecord> records = Records(Run(Options(PipelineMode.Convert, null, 3), input, errors, flushes));
+        Equal("3,3,3", string.Join(",", flushes.ConvertAll(delegate(int n) { return n.ToString(CultureInfo.InvariantCulture); }).ToArray()),
+            "a batch is written as soon as it is full");
+        Equal(10, records.Count, "all good records");
+        Equal(1, errors.Count, "one error");
+        Equal(4L, errors[0].Index, "error index over the whole input");
+        long expected = 0;
+        foreach (AuditRecord r in records)
+        {
+            if (expected == 4) expected++;
+            Equal(expected, r.Index, "input order and positions across batches");
+            expected++;
+        }
+        Equal("u0@contoso.com", records[0].UserId, "first");
+        Equal("u9@contoso.com", records[9].UserId, "last");
+    }
+
+    public static void TestBatchSizeOneAndPendingCount()
+    {
+        PipelineOptions o = Options(PipelineMode.Convert, null, 1);
+        using (AuditPipeline p = new AuditPipeline(o))
+        {
+            AuditBatchOutput out1 = p.Add(Doc(Guid(1), Time(1), "Send", "a@b", null, null));
+            Check(out1 != null && out1.Items.Count == 1, "a batch of one is written at once");
+            Equal(0, p.Pending, "nothing pending");
+            Equal(0, p.Complete().Items.Count, "nothing left");
+            Throws<InvalidOperationException>(delegate { p.Add("{}"); }, "Add after Complete");
+        }
+        o.BatchSize = 0;
+        Throws<ArgumentOutOfRangeException>(delegate { new AuditPipeline(o); }, "batch size 0");
+        Throws<ArgumentNullException>(delegate { new AuditPipeline(null); }, "no options");
+    }
+
+    public static void TestFlushWritesAPartialBatch()
+    {
+        using (AuditPipeline p = new AuditPipeline(Options(PipelineMode.Convert, null, 100)))
+        {
+            Check(p.Add(Doc(Guid(1), Time(1), "Send", "a@b", null, null)) == null, "still filling");
+            Equal(1, p.Pending, "one pending");
+            AuditBatchOutput o = p.Flush();
+            Equal(1, o.Items.Count, "flushed");
+            Equal(0, p.Pending, "none pending");
+            Equal(0, p.Complete().Items.Count, "nothing left");
+            p.Dispose();
+        }
+    }
+
+    // ---- filters ----------------------------------------------------------------------------
+
+    public static void TestSessionFilterIgnoresCaseAndSorts()
+    {
+        AuditFilter f = new AuditFilter();
+        f.SessionIds = new string[] { AttackerSession.ToUpperInvariant() };
+        List<AuditRecord> r = Select(f, Incident());
+        Equal(Guid(2) + "," + Guid(1) + "," + Guid(4), Join(Ids(r)), "attacker's Exchange session in time order");
+    }
+
+    public static void TestAadSessionFilterIsOredWithSessionId()
+    {
+        AuditFilter f = new AuditFilter();
+        f.AADSessionIds = new string[] { AttackerAad.ToUpperInvariant() };
+        Equal(Guid(1) + "," + Guid(6), Join(Ids(Select(f, Incident()))), "AADSessionId alone");
+        f.SessionIds = new string[] { UserSession };
+        Equal(Guid(3) + "," + Guid(1) + "," + Guid(6), Join(Ids(Select(f, Incident()))), "either session");
+    }
+
+    public static void TestUserFilterMatchesUserIdAndMailboxOwner()
+    {
+        AuditFilter f = new AuditFilter();
+        f.UserIds = new string[] { "ADMIN@contoso.com" };
+        Equal(Guid(5), Join(Ids(Select(f, Incident()))), "UserId without case");
+        List<object> docs = new List<object>();
+        docs.Add(Doc(Guid(7), Time(1), "MailItemsAccessed", "attacker@evil.example", null, ",\"MailboxOwnerUPN\":\"ceo@contoso.com\""));
+        docs.Add(Doc(Guid(8), Time(2), "Send", "someone@contoso.com", null, null));
+        f.UserIds = new string[] { "ceo@contoso.com" };
+        Equal(Guid(7), Join(Ids(Select(f, docs))), "MailboxOwnerUPN");
+    }
+
+    public static void TestOperationFilter()
+    {
+        AuditFilter f = new AuditFilter();
+        f.Operations = new string[] { "harddelete", "New-InboxRule" };
+        Equal(Guid(2) + "," + Guid(4), Join(Ids(Select(f, Incident()))), "operations, any case");
+    }
+
+    public static void TestIpFilterIgnoresPorts()
+    {
+        AuditFilter f = new AuditFilter();
+        f.IPAddresses = new string[] { "185.73.124.135" };
+        Equal(Guid(1) + "," + Guid(6), Join(Ids(Select(f, Incident()))), "with and without port");
+        f.IPAddresses = new string[] { "[2001:db8::1]:8443" };
+        Equal(Guid(2), Join(Ids(Select(f, Incident()))), "IPv6 with another port");
+    }
+
+    public static void TestTimeFilterIsInclusiveAndUtc()
+    {
+        AuditFilter f = new AuditFilter();
+        f.StartTime = new DateTime(2026, 3, 2, 9, 10, 0, DateTimeKind.Utc);
+        f.EndTime = new DateTime(2026, 3, 2, 9, 30, 0, DateTimeKind.Utc);
+        Equal(Guid(2) + "," + Guid(3) + "," + Guid(1), Join(Ids(Select(f, Incident()))), "inclusive window");
+        // A local time means the same instant.
+        f.StartTime = f.StartTime.Value.ToLocalTime();
+        f.EndTime = f.EndTime.Value.ToLocalTime();
+        Equal(Guid(2) + "," + Guid(3) + "," + Guid(1), Join(Ids(Select(f, Incident()))), "local times converted");
+    }
+
+    public static void TestFiltersCombineWithAnd()
+    {
+        AuditFilter f = new AuditFilter();
+        f.SessionIds = new string[] { AttackerSession };
+        f.Operations = new string[] { "HardDelete", "Send" };
+        Equal(Guid(4), Join(Ids(Select(f, Incident()))), "session AND operation");
+        f.UserIds = new string[] { "admin@contoso.com" };
+        Equal(0, Select(f, Incident()).Count, "no record has all three");
+    }
+
+    public static void TestBlankFilterValuesAreIgnored()
+    {
+        AuditFilter f = new AuditFilter();
+        f.SessionIds = new string[] { "", "  ", null };
+        Check(f.IsEmpty, "blank values make an empty filter");
+        Equal(6, Select(f, Incident()).Count, "keeps everything");
+    }
+
+    public static void TestConvertAppliesTheFilterInInputOrder()
+    {
+        AuditFilter f = new AuditFilter();
+        f.SessionIds = new string[] { AttackerSession };
+        List<AuditRecord> r = Records(Run(Options(PipelineMode.Convert, f, 2), Incident(), null, null));
+        Equal(Guid(1) + "," + Guid(2) + "," + Guid(4), Join(Ids(r)), "input order");
+        Equal("0,1,3", string.Join(",", r.ConvertAll(delegate(AuditRecord x) { return x.Index.ToString(CultureInfo.InvariantCulture); }).ToArray()), "positions");
+    }
+
+    // ---- select: de-duplication, pass-through ----------------------------------------------
+
+    public static void TestSelectDeduplicatesAcrossBatches()
+    {
+        List<object> input = Incident();
+        List<object> pageTwo = Incident();
+        input.AddRange(pageTwo);
+        input.Add(Doc(Guid(1).ToUpperInvariant(), Time(30), "MailItemsAccessed", "megan.bowen@contoso.com", AttackerSession, null));
+        AuditFilter f = new AuditFilter();
+        f.SessionIds = new string[] { AttackerSession };
+        PipelineOptions o = Options(PipelineMode.Select, f, 4);
+        using (AuditPipeline p = new AuditPipeline(o))
+        {
+            foreach (object i in input)
+            {
+                AuditBatchOutput batch = p.Add(i, i);
+                Check(batch == null || batch.Items.Count == 0, "Select writes records only at the end");
+            }
+            List<AuditRecord> r = Records(p.Complete().Items);
+            Equal(Guid(2) + "," + Guid(1) + "," + Guid(4), Join(Ids(r)), "each Id once, in time order");
+            Equal(3L, p.Tally.Matched, "matched");
+            Equal(4L, p.Tally.Duplicates, "duplicates");
+            Check(p.Tally.IsConsistent, "tally: " + p.Tally);
+            Check(ReferenceEquals(input[1], r[0].InputObject), "the first occurrence's input is kept");
+            Equal(1L, r[0].Index, "its position");
+            Equal((string)input[1], r[0].AuditData, "its AuditData");
+        }
+    }
+
+    public static void TestPassThruWritesTheInputObjects()
+    {
+        List<object> input = Incident();
+        AuditFilter f = new AuditFilter();
+        f.SessionIds = new string[] { AttackerSession };
+        PipelineOptions o = Options(PipelineMode.Select, f, 2);
+        o.PassThru = true;
+        List<object> items = Run(o, input, null, null);
+        Equal(3, items.Count, "three inputs");
+        Check(ReferenceEquals(input[1], items[0]) && ReferenceEquals(input[0], items[1]) && ReferenceEquals(input[3], items[2]),
+            "the original objects, in time order");
+    }
+
+    // ---- errors -----------------------------------------------------------------------------
+
+    public static void TestUnreadableInputsAreErrorsAndTheRestGoesOn()
+    {
+        Hashtable notARecord = new Hashtable();
+        notARecord["Name"] = "explorer";
+        List<object> input = new List<object>();
+        input.Add(Doc(Guid(1), Time(1), "Send", "a@contoso.com", null, null));
+        input.Add("{\"CreationTime\": \"2026-03-02T09:00:00\", \"Operation\": ");
+        input.Add("   ");
+        input.Add(null);
+        input.Add(notARecord);
+        input.Add("\"just a string\"");
+        input.Add(new int[] { 1, 2 });
+        input.Add(Doc(Guid(2), Time(2), "Send", "b@contoso.com", null, null));
+        List<AuditRecordError> errors = new List<AuditRecordError>();
+        List<AuditRecord> records = Records(Run(Options(PipelineMode.Convert, null, 3), input, errors, null));
+        Equal(2, records.Count, "the good records");
+        Equal(7L, records[1].Index, "the last good record's position");
+        Equal(6, errors.Count, "one error per bad input");
+        Equal("1,2,3,4,5,6", string.Join(",", errors.ConvertAll(delegate(AuditRecordError e) { return e.Index.ToString(CultureInfo.InvariantCulture); }).ToArray()),
+            "errors in input order with their positions");
+        AuditRecordError bad = errors[0];
+        Check(bad.Reason.Length > 0, "a reason");
+        Equal((string)input[1], bad.RawText, "raw text kept");
+        Check(ReferenceEquals(input[1], bad.InputObject), "the input object kept");
+        Check(bad.Message.StartsWith("Record 1 could not be read: ", StringComparison.Ordinal), "message names the record: " + bad.Message);
+        bad.Source = "Identity 42";
+        Check(bad.Message.StartsWith("Record 1 (Identity 42) could not be read: ", StringComparison.Ordinal), "message names the source: " + bad.Message);
+        Check(errors[1].Reason.Contains("empty"), "blank text: " + errors[1].Reason);
+        Check(errors[2].Reason.Contains("null"), "null: " + errors[2].Reason);
+        Check(errors[3].Reason.Contains("not a Search-MailboxAuditLog record"), "not a record: " + errors[3].Reason);
+        Check(ReferenceEquals(notARecord, errors[3].InputObject), "its object kept");
+        Check(errors[4].Reason.Length > 0 && errors[4].RawText == "\"just a string\"", "a JSON string: " + errors[4].Reason);
+        Check(errors[5].Reason.Contains("collection"), "a collection: " + errors[5].Reason);
+        AuditRecordException ex = new AuditRecordException(bad);
+        Equal(bad.Message, ex.Message, "the exception carries the message");
+        Check(ReferenceEquals(bad, ex.Error), "and the error");
+        Check(ex is FormatException, "a FormatException");
+    }
+
+    public static void TestErrorsAreWrittenWithTheirBatch()
+    {
+        using (AuditPipeline p = new AuditPipeline(Options(PipelineMode.Select, null, 2)))
+        {
+            Check(p.Add("not json") == null, "filling");
+            AuditBatchOutput o = p.Add(Doc(Guid(1), Time(1), "Send", "a@b", null, null));
+            Check(o != null, "batch full");
+            Equal(1, o.Errors.Count, "the error comes with its batch, before the end");
+            Equal(0, o.Items.Count, "records wait for the end");
+            Equal(1, p.Complete().Items.Count, "the record at the end");
+        }
+    }
+
+    // ---- Unicode ----------------------------------------------------------------------------
+
+    public static void TestUnicodeSurvivesBothWays()
+    {
+        string subject = "Caf\u00e9 \u65e5\u672c\u8a9e \U0001F600 \"quoted\" back\\slash tab\t end";
+        string user = "j\u00fcrgen.m\u00fcller@contoso.com";
+        string doc = Doc(Guid(1), Time(1), "Send", user, AttackerSession,
+            ",\"Item\":{\"Subject\":" + Quote(subject) + "},\"ClientInfoString\":\"Client=OWA;\\u00e9\"");
+        List<AuditRecord> r = Records(Run(Options(PipelineMode.Convert, null, 10), new object[] { doc }, null, null));
+        Equal(subject, r[0].Items[0].Subject, "subject with accents, CJK, an emoji and escapes");
+        Equal(user, r[0].UserId, "non-ASCII user");
+        Equal("Client=OWA;\u00e9", r[0].ClientInfoString, "JSON \\u escape decoded");
+        AuditFilter f = new AuditFilter();
+        f.UserIds = new string[] { user };
+        Equal(1, Select(f, new object[] { doc }).Count, "filter on a non-ASCII user");
+    }
+
+    public static void TestLoneSurrogatesDoNotBreakABatch()
+    {
+        string broken = Doc(Guid(1), Time(1), "Send", "a@b", null, ",\"Item\":{\"Subject\":\"bad \uD800 half\"}");
+        List<AuditRecordError> errors = new List<AuditRecordError>();
+        List<AuditRecord> r = Records(Run(Options(PipelineMode.Convert, null, 10),
+            new object[] { broken, Doc(Guid(2), Time(2), "Send", "b@c", null, null) }, errors, null));
+        Equal(2, r.Count, "both read (the lone surrogate becomes U+FFFD)");
+        Check(r[0].Items[0].Subject.Contains("\uFFFD"), "replacement character");
+    }
+
+    private static string Quote(string s)
+    {
+        StringBuilder sb = new StringBuilder();
+        JsonText.AppendString(sb, s);
+        return sb.ToString();
+    }
+
+    // ---- empty and very large input ---------------------------------------------------------
+
+    public static void TestEmptyInput()
+    {
+        foreach (PipelineMode mode in new PipelineMode[] { PipelineMode.Convert, PipelineMode.Select, PipelineMode.Inventory })
+        {
+            List<AuditRecordError> errors = new List<AuditRecordError>();
+            List<object> items = Run(Options(mode, null, 10), new object[0], errors, null);
+            Equal(0, items.Count, mode + ": no items");
+            Equal(0, errors.Count, mode + ": no errors");
+        }
+        AuditFilter f = new AuditFilter();
+        f.SessionIds = new string[] { AttackerSession };
+        Equal(0, Run(Options(PipelineMode.Select, f, 10), new object[0], null, null).Count, "filtered, empty");
+    }
+
+    public static void TestManyRecordsInManyBatches()
+    {
+        const int count = 60000;
+        List<object> input = new List<object>(count);
+        for (int i = 0; i < count; i++)
+        {
+            string session = i % 1000 == 7 ? AttackerSession : UserSession;
+            input.Add(Doc(Guid(i), Time(count - i), "MailItemsAccessed", "user" + (i % 97) + "@contoso.com", session,
+                ",\"ClientIP\":\"10.0." + (i % 250) + ".1\""));
+        }
+        List<int> flushes = new List<int>();
+        List<AuditRecord> all = Records(Run(Options(PipelineMode.Convert, null, 5000), input, null, flushes));
+        Equal(count, all.Count, "every record");
+        Equal(12, flushes.Count, "twelve full batches");
+        for (int i = 0; i < count; i += 7919)
+        {
+            Equal((long)i, all[i].Index, "position");
+            Equal(Guid(i), all[i].Id, "record " + i);
+        }
+        AuditFilter f = new AuditFilter();
+        f.SessionIds = new string[] { AttackerSession };
+        List<AuditRecord> hits = Records(Run(Options(PipelineMode.Select, f, 5000), input, null, null));
+        Equal(60, hits.Count, "hits");
+        for (int i = 1; i < hits.Count; i++)
+        {
+            Check(hits[i - 1].CreationTime <= hits[i].CreationTime, "sorted");
+        }
+        Equal(Guid(59007), hits[0].Id, "the latest input is the earliest record");
+    }
+
+    public static void TestAVeryLargeDocument()
+    {
+        string subject = new string('x', 3 * 1024 * 1024) + "\u00e9";
+        string doc = Doc(Guid(1), Time(1), "Send", "a@b", null, ",\"Item\":{\"Subject\":\"" + subject + "\"}");
+        List<AuditRecord> r = Records(Run(Options(PipelineMode.Convert, null, 10),
+            new object[] { Doc(Guid(0), Time(0), "Send", "a@b", null, null), doc }, null, null));
+        Equal(subject.Length, r[1].Items[0].Subject.Length, "3 MB subject intact");
+        Equal(subject, r[1].Items[0].Subject, "same text");
+    }
+
+    // ---- Search-MailboxAuditLog -------------------------------------------------------------
+
+    /// <summary>The properties of a Search-MailboxAuditLog -ShowDetails record, with their real names and types.</summary>
+    public sealed class MailboxAuditLogRecord
+    {
+        public string Operation { get; set; }
+        public string OperationResult { get; set; }
+        public string LogonType { get; set; }
+        public bool ExternalAccess { get; set; }
+        public DateTime LastAccessed { get; set; }
+        public string MailboxOwnerUPN { get; set; }
+        public string MailboxOwnerSid { get; set; }
+        public string LogonUserDisplayName { get; set; }
+        public string LogonUserSid { get; set; }
+        public string ClientInfoString { get; set; }
+        public string ClientIPAddress { get; set; }
+        public string ClientProcessName { get; set; }
+        public string ClientVersion { get; set; }
+        public string InternalLogonType { get; set; }
+        public Guid MailboxGuid { get; set; }
+        public string SessionId { get; set; }
+        public string[] OperationProperties { get; set; }
+        public int? AuditOperationsCountInAggregatedRecord { get; set; }
+        public string FolderPathName { get; set; }
+        public string ItemSubject { get; set; }
+        public string ItemInternetMessageId { get; set; }
+        public string[] SourceItemInternetMessageIdsList { get; set; }
+        public string[] SourceItemSubjectsList { get; set; }
+        public string AggregatedRecordFoldersData { get; set; }
+        public string DestFolderPathName { get; set; }
+        public string RunspaceId { get; set; }
+    }
+
+    private static MailboxAuditLogRecord SyncRecord()
+    {
+        MailboxAuditLogRecord m = new MailboxAuditLogRecord();
+        m.Operation = "MailItemsAccessed";
+        m.OperationResult = "Succeeded";
+        m.LogonType = "Owner";
+        m.ExternalAccess = false;
+        m.LastAccessed = new DateTime(2026, 3, 2, 10, 15, 30, DateTimeKind.Utc).ToLocalTime();
+        m.MailboxOwnerUPN = "megan.bowen@contoso.com";
+        m.MailboxOwnerSid = "S-1-5-21-1-2-3-1001";
+        m.LogonUserDisplayName = "Megan Bowen";
+        m.LogonUserSid = "S-1-5-21-1-2-3-1001";
+        m.ClientInfoString = "Client=MSExchangeRPC";
+        m.ClientIPAddress = "185.73.124.135";
+        m.ClientProcessName = "OUTLOOK.EXE";
+        m.ClientVersion = "16.0.17328.20162";
+        m.InternalLogonType = "Owner";
+        m.MailboxGuid = new Guid("6b1c0a7e-93f2-4d3f-8a1e-5c2b7d9e0f11");
+        m.SessionId = AttackerSession;
+        m.OperationProperties = new string[] { "MailAccessType:Sync", "IsThrottled:True" };
+        m.AuditOperationsCountInAggregatedRecord = 1;
+        m.FolderPathName = "\\Inbox";
+        m.RunspaceId = "00000000-0000-0000-0000-000000000000";
+        return m;
+    }
+
+    public static void TestMailboxAuditLogObjectsAreMapped()
+    {
+        MailboxAuditLogRecord sync = SyncRecord();
+        MailboxAuditLogRecord bind = SyncRecord();
+        bind.OperationProperties = new string[] { "MailAccessType:Bind", "IsThrottled:False" };
+        bind.AuditOperationsCountInAggregatedRecord = 2;
+        bind.LastAccessed = new DateTime(2026, 3, 2, 10, 20, 0, DateTimeKind.Utc);
+        bind.AggregatedRecordFoldersData = "\\Inbox: \"<m1@contoso.com>\",\"<m2@contoso.com>\"";
+        MailboxAuditLogRecord delete = SyncRecord();
+        delete.Operation = "HardDelete";
+        delete.OperationProperties = null;
+        delete.AuditOperationsCountInAggregatedRecord = null;
+        delete.LastAccessed = new DateTime(2026, 3, 2, 10, 25, 0, DateTimeKind.Utc);
+        delete.SourceItemInternetMessageIdsList = new string[] { "<d1@contoso.com>", "<d2@contoso.com>" };
+        delete.SourceItemSubjectsList = new string[] { "Invoice", "Wire details" };
+        List<AuditRecord> r = Records(Run(Options(PipelineMode.Convert, null, 10), new object[] { sync, bind, delete }, null, null));
+        Equal(3, r.Count, "three records");
+        Equal(new DateTime(2026, 3, 2, 10, 15, 30, DateTimeKind.Utc), r[0].CreationTime.Value, "LastAccessed to CreationTime (local time converted)");
+        Equal(DateTimeKind.Utc, r[0].CreationTime.Value.Kind, "UTC");
+        Equal("MailItemsAccessed", r[0].Operation, "Operation");
+        Equal("Succeeded", r[0].ResultStatus, "OperationResult to ResultStatus");
+        Equal("Exchange", r[0].Workload, "Workload");
+        Equal("megan.bowen@contoso.com", r[0].UserId, "UserId from the mailbox owner");
+        Equal("Sync", r[0].MailAccessType, "MailAccessType:Sync");
+        Equal((bool?)true, r[0].IsThrottled, "IsThrottled:True");
+        Equal((long?)1, r[0].OperationCount, "AuditOperationsCountInAggregatedRecord");
+        Equal("Owner", r[0].LogonType, "LogonType");
+        Equal((bool?)false, r[0].ExternalAccess, "ExternalAccess bool");
+        Equal(AttackerSession, r[0].SessionId, "SessionId");
+        Equal("185.73.124.135", r[0].ClientAddress, "address from ClientIPAddress");
+        Equal("6b1c0a7e-93f2-4d3f-8a1e-5c2b7d9e0f11", r[0].MailboxGuid, "MailboxGuid");
+        Equal("\\Inbox", r[0].Folders[0].Path, "Sync names its folder");
+        Check(ReferenceEquals(sync, r[0].InputObject), "InputObject is the .NET object");
+        Check(r[0].AuditData.StartsWith("{", StringComparison.Ordinal) && r[0].AuditData.Contains("\"LastAccessed\":\"2026-03-02T10:15:30.0000000Z\""),
+            "flat JSON with an ISO UTC time: " + r[0].AuditData);
+        Equal("Bind", r[1].MailAccessType, "Bind");
+        Equal((bool?)false, r[1].IsThrottled, "not throttled");
+        Equal((long?)2, r[1].OperationCount, "count");
+        Equal("<m1@contoso.com>,<m2@contoso.com>", Join(r[1].Folders[0].MessageIds), "AggregatedRecordFoldersData ids");
+        Equal("HardDelete", r[2].Operation, "delete");
+        List<AuditItem> affected = r[2].Items.FindAll(delegate(AuditItem i) { return i.Role == "AffectedItems"; });
+        Equal(2, affected.Count, "SourceItem lists to affected items");
+        Equal("<d2@contoso.com>", affected[1].InternetMessageId, "second id");
+        Equal("Wire details", affected[1].Subject, "second subject");
+        Check(r[2].Items.Exists(delegate(AuditItem i) { return i.Role == "Folder" && i.Folder == "\\Inbox"; }), "FolderPathName as the folder acted in");
+        Check(r[2].MailAccessType == null && r[2].OperationCount == null, "nulls stay null");
+    }
+
+    public static void TestMailboxAuditLogDictionariesAreMapped()
+    {
+        // What Get-AuditSiftDocumentSource builds from a deserialized Exchange object, and what
+        // Import-Csv of a Search-MailboxAuditLog export gives (every value text).
+        OrderedDictionary d = new OrderedDictionary();
+        d["RunspaceId"] = "9d2c1b0a-0000-0000-0000-000000000000";
+        d["Operation"] = "MailItemsAccessed";
+        d["OperationResult"] = "Succeeded";
+        d["LogonType"] = "Delegate";
+        d["ExternalAccess"] = "False";
+        d["LastAccessed"] = "3/2/2026 10:15:30 AM";
+        d["MailboxOwnerUPN"] = "megan.bowen@contoso.com";
+        d["ClientIPAddress"] = "185.73.124.135";
+        d["SessionId"] = AttackerSession;
+        d["OperationProperties"] = "MailAccessType:Sync\nIsThrottled:False";
+        d["AuditOperationsCountInAggregatedRecord"] = "4";
+        d["FolderPathName"] = "\\Sent Items";
+        d["Empty"] = null;
+        Dictionary<string, object> typed = new Dictionary<string, object>();
+        typed["Operation"] = "Update";
+        typed["LastAccessed"] = new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.FromHours(2));
+        typed["ExternalAccess"] = true;
+        typed["MailboxOwnerUPN"] = "adele@contoso.com";
+        typed["ItemSubject"] = "Payroll";
+        List<AuditRecord> r = Records(Run(Options(PipelineMode.Convert, null, 10), new object[] { d, typed }, null, null));
+        Equal(new DateTime(2026, 3, 2, 10, 15, 30, DateTimeKind.Utc), r[0].CreationTime.Value, "US-culture LastAccessed");
+        Equal("Delegate", r[0].LogonType, "LogonType name");
+        Equal((bool?)false, r[0].ExternalAccess, "ExternalAccess text");
+        Equal("Sync", r[0].MailAccessType, "OperationProperties lines");
+        Equal((bool?)false, r[0].IsThrottled, "IsThrottled:False");
+        Equal((long?)4, r[0].OperationCount, "count as text");
+        Check(!r[0].AuditData.Contains("Empty"), "null values are left out");
+        Equal(new DateTime(2026, 3, 2, 10, 0, 0, DateTimeKind.Utc), r[1].CreationTime.Value, "DateTimeOffset to UTC");
+        Equal((bool?)true, r[1].ExternalAccess, "bool");
+        Equal("Payroll", r[1].Items[0].Subject, "ItemSubject");
+    }
+
+    public static void TestMailboxRecordsAreDeduplicatedAndSelected()
+    {
+        MailboxAuditLogRecord a = SyncRecord();
+        MailboxAuditLogRecord same = SyncRecord();
+        MailboxAuditLogRecord other = SyncRecord();
+        other.SessionId = UserSession;
+        AuditFilter f = new AuditFilter();
+        f.SessionIds = new string[] { AttackerSession };
+        List<AuditRecord> r = Select(f, new object[] { a, same, other });
+        Equal(1, r.Count, "the repeated record (no Id: same content) counted once, the other session left out");
+        Check(ReferenceEquals(a, r[0].InputObject), "first occurrence");
+    }
+
+    // ---- input shapes -----------------------------------------------------------------------
+
+    public sealed class UnifiedAuditLogResult
+    {
+        public string RecordType { get; set; }
+        public DateTime CreationDate { get; set; }
+        public string UserIds { get; set; }
+        public string Operations { get; set; }
+        public string AuditData { get; set; }
+        public int ResultIndex { get; set; }
+        public int ResultCount { get; set; }
+        public string Identity { get; set; }
+        public bool IsValid { get; set; }
+        public string ObjectState { get; set; }
+    }
+
+    public static void TestInputShapes()
+    {
+        string doc = Doc(Guid(1), Time(1), "Send", "a@contoso.com", AttackerSession, null);
+        UnifiedAuditLogResult sual = new UnifiedAuditLogResult();
+        sual.RecordType = "ExchangeItem";
+        sual.CreationDate = new DateTime(2026, 3, 2, 9, 1, 0);
+        sual.UserIds = "a@contoso.com";
+        sual.Operations = "Send";
+        sual.AuditData = doc;
+        sual.ResultIndex = 1;
+        sual.ResultCount = 5000;
+        sual.Identity = Guid(1);
+        sual.IsValid = true;
+        sual.ObjectState = "Unchanged";
+        Hashtable csvRow = new Hashtable();
+        csvRow["RecordId"] = Guid(1);
+        csvRow["CreationDate"] = "2026-03-02T09:01:00.0000000Z ";
+        csvRow["auditdata"] = doc;
+        Hashtable graph = new Hashtable();
+        OrderedDictionary auditData = new OrderedDictionary();
+        auditData["CreationTime"] = Time(1);
+        auditData["Id"] = Guid(9);
+        auditData["Operation"] = "FileAccessed";
+        auditData["RecordType"] = 6;
+        auditData["ExternalAccess"] = false;
+        OrderedDictionary ctx = new OrderedDictionary();
+        ctx["AADSessionId"] = AttackerAad;
+        auditData["AppAccessContext"] = ctx;
+        auditData["Tags"] = new object[] { "a", 1.5, null, true };
+        graph["id"] = Guid(9);
+        graph["AuditData"] = auditData;
+        List<AuditRecord> r = Records(Run(Options(PipelineMode.Convert, null, 10), new object[] { doc, sual, csvRow, graph }, null, null));
+        Equal(4, r.Count, "four shapes");
+        for (int i = 0; i < 3; i++)
+        {
+            Equal(Guid(1), r[i].Id, "shape " + i);
+            Equal(doc, r[i].AuditData, "AuditData text of shape " + i);
+        }
+        Check(ReferenceEquals(sual, r[1].InputObject), "Search-UnifiedAuditLog object kept");
+        Equal(Guid(9), r[3].Id, "Graph AuditData object");
+        Equal(AttackerAad, r[3].AADSessionId, "nested object serialized");
+        Equal((int?)6, r[3].RecordType, "number");
+        Equal("AuditData", AuditDocument.AuditDataProperty, "the property read");
+    }
+
+    public static void TestAuditDocumentProblems()
+    {
+        string problem;
+        Check(AuditDocument.From(null, out problem) == null && problem.Contains("null"), "null");
+        Hashtable empty = new Hashtable();
+        empty["AuditData"] = "";
+        Check(AuditDocument.From(empty, out problem) == null && problem.Contains("empty"), "empty AuditData: " + problem);
+        Hashtable number = new Hashtable();
+        number["AuditData"] = 42;
+        Check(AuditDocument.From(number, out problem) == null && problem.Contains("neither text nor an object"), "numeric AuditData: " + problem);
+        Check(AuditDocument.From(new object(), out problem) == null && problem.Contains("not a Search-MailboxAuditLog record"), "plain object: " + problem);
+        Equal("{}", AuditDocument.From("{}", out problem), "a string passes through");
+        Check(problem == null, "no problem");
+    }
+
+    // ---- full tree --------------------------------------------------------------------------
+
+    public static void TestFullGivesEveryFieldAsOrderedDictionaries()
+    {
+        string doc = Doc(Guid(1), Time(1), "New-InboxRule", "a@contoso.com", AttackerSession,
+            ",\"Parameters\":[{\"Name\":\"Name\",\"Value\":\"..\"},{\"Name\":\"MoveToFolder\",\"Value\":\"RSS Feeds\"}]"
+            + ",\"AppAccessContext\":{\"AADSessionId\":\"" + AttackerAad + "\",\"IssuedAtTime\":\"2026-03-02T08:59:00\",\"UniqueTokenId\":\"tok\"}"
+            + ",\"Nested\":{\"Deep\":[1,2.5,-3,true,false,null,\"x\",[],{}]},\"Big\":12345678901234,\"Escaped\":\"line\\nbreak \\u00e9\"");
+        PipelineOptions o = Options(PipelineMode.Convert, null, 10);
+        o.Full = true;
+        List<AuditRecord> r = Records(Run(o, new object[] { doc }, null, null));
+        OrderedDictionary full = r[0].Full;
+        Check(full != null, "Full set");
+        Equal("New-InboxRule", (string)full["Operation"], "top-level field");
+        Equal("CreationTime", (string)((DictionaryEntry)Entries(full)[0]).Key, "fields in document order");
+        Equal(2L, full["RecordType"], "numbers as long");
+        IList parameters = (IList)full["Parameters"];
+        Equal(2, parameters.Count, "array");
+        Equal("RSS Feeds", (string)((IDictionary)parameters[1])["Value"], "object in array");
+        IDictionary ctx = (IDictionary)full["AppAccessContext"];
+        Equal("tok", (string)ctx["uniquetokenid"], "keys without case, as in PowerShell");
+        IList deep = (IList)((IDictionary)full["Nested"])["Deep"];
+        Equal(9, deep.Count, "all kinds");
+        Equal(1L, deep[0], "int");
+        Equal(2.5, deep[1], "double");
+        Equal(-3L, deep[2], "negative");
+        Equal(true, deep[3], "true");
+        Equal(false, deep[4], "false");
+        Check(deep[5] == null, "null");
+        Equal("x", (string)deep[6], "string");
+        Equal(0, ((IList)deep[7]).Count, "empty array");
+        Equal(0, ((IDictionary)deep[8]).Count, "empty object");
+        Equal(12345678901234L, full["Big"], "big integer");
+        Equal("line\nbreak \u00e9", (string)full["Escaped"], "escapes decoded");
+
+        AuditFilter f = new AuditFilter();
+        f.SessionIds = new string[] { AttackerSession };
+        PipelineOptions s = Options(PipelineMode.Select, f, 10);
+        s.Full = true;
+        List<AuditRecord> selected = Records(Run(s, new object[] { doc, Doc(Guid(2), Time(0), "Send", "b@c", null, null) }, null, null));
+        Equal(1, selected.Count, "selected");
+        Check(selected[0].Full != null && ((IDictionary)selected[0].Full["AppAccessContext"]).Contains("UniqueTokenId"), "Full after Select");
+    }
+
+    private static ArrayList Entries(OrderedDictionary d)
+    {
+        ArrayList list = new ArrayList();
+        foreach (DictionaryEntry e in d) list.Add(e);
+        return list;
+    }
+
+    // ---- inventory --------------------------------------------------------------------------
+
+    public static void TestInventoryListsSessions()
+    {
+        List<object> input = Incident();
+        input.AddRange(Incident());
+        List<object> items = Run(Options(PipelineMode.Inventory, null, 4), input, null, null);
+        List<AuditSession> sessions = items.ConvertAll(delegate(object o) { return (AuditSession)o; });
+        Equal(3, sessions.Count, "attacker, user, and the group without a session");
+        AuditSession attacker = sessions[0];
+        Check(string.Equals(AttackerSession, attacker.SessionId, StringComparison.OrdinalIgnoreCase), "first seen first: " + attacker.SessionId);
+        Equal(3L, attacker.Records, "duplicates counted once");
+        Equal(new DateTime(2026, 3, 2, 9, 10, 0, DateTimeKind.Utc), attacker.FirstSeen.Value, "first seen");
+        Equal(new DateTime(2026, 3, 2, 9, 40, 0, DateTimeKind.Utc), attacker.LastSeen.Value, "last seen");
+        Equal(TimeSpan.FromMinutes(30), attacker.Duration.Value, "duration");
+        Equal("megan.bowen@contoso.com", Join(attacker.Users), "users");
+        Equal("megan.bowen@contoso.com", Join(attacker.MailboxOwners), "mailbox owners");
+        Check(attacker.ClientIPs.Contains("185.73.124.135") && attacker.ClientIPs.Contains("2001:db8::1"), "addresses: " + Join(attacker.ClientIPs));
+        Equal(AttackerAad, Join(attacker.AADSessionIds), "AAD sessions");
+        Equal(1L, attacker.Operations["HardDelete"], "operation counts");
+        Equal(1L, attacker.Operations["mailitemsaccessed"], "operation names without case");
+        Equal(3, attacker.Operations.Count, "three operations");
+        Equal(UserSession, sessions[1].SessionId, "user session");
+        Check(sessions[2].SessionId == null, "no-session group last");
+        Equal(2L, sessions[2].Records, "two records without a session");
+        Check(sessions[2].ToString().Contains("no session"), "text of the group");
+    }
+
+    public static void TestInventoryWithAFilter()
+    {
+        AuditFilter f = new AuditFilter();
+        f.UserIds = new string[] { "admin@contoso.com" };
+        List<object> items = Run(Options(PipelineMode.Inventory, f, 4), Incident(), null, null);
+        Equal(1, items.Count, "only the admin's group");
+        Equal(1L, ((AuditSession)items[0]).Records, "one record");
+    }
+
+    // ---- files ------------------------------------------------------------------------------
+
+    public static void TestImportReadsFilesWithFilters()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "auditsift-mono-" + System.Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            List<object> docs = Incident();
+            string jsonl = Path.Combine(dir, "a.jsonl");
+            StringBuilder lines = new StringBuilder();
+            foreach (object d in docs) lines.Append((string)d).Append('\n');
+            lines.Append("{ broken\n");
+            File.WriteAllText(jsonl, lines.ToString(), new UTF8Encoding(false));
+            string csv = Path.Combine(dir, "b.csv");
+            StringBuilder rows = new StringBuilder("RecordId,CreationDate,RecordType,Operation,UserId,AuditData,AssociatedAdminUnits,AssociatedAdminUnitsNames\r\n");
+            foreach (object d in docs)
+            {
+                rows.Append("x,2026-03-02T09:00:00.0000000Z,ExchangeItem,Send,u,\"").Append(((string)d).Replace("\"", "\"\"")).Append("\",,\r\n");
+            }
+            File.WriteAllText(csv, rows.ToString(), new UTF8Encoding(true));
+
+            AuditFilter f = new AuditFilter();
+            f.SessionIds = new string[] { AttackerSession };
+            PipelineOptions o = Options(PipelineMode.Select, f, 2);
+            List<AuditRecordError> errors = new List<AuditRecordError>();
+            List<AuditRecord> records;
+            using (AuditLogImport import = new AuditLogImport(o))
+            {
+                foreach (string file in new string[] { jsonl, csv })
+                {
+                    import.Open(file);
+                    AuditBatchOutput batch;
+                    int batches = 0;
+                    while ((batch = import.ReadNext()) != null)
+                    {
+                        batches++;
+                        errors.AddRange(batch.Errors);
+                        Equal(0, batch.Items.Count, "Select writes at the end");
+                        Check(import.PercentComplete >= 0 && import.PercentComplete <= 100, "progress in range");
+                    }
+                    Check(batches >= 1, "read in batches");
+                    import.Close();
+                }
+                records = Records(import.Complete().Items);
+                Check(import.Tally.IsConsistent, "tally: " + import.Tally);
+                Equal(14L, import.Tally.Read, "every row and line counted");
+            }
+            Equal(Guid(2) + "," + Guid(1) + "," + Guid(4), Join(Ids(records)), "both files, de-duplicated, in time order");
+            Check(records[0].AuditData != null && records[0].AuditData.Contains(Guid(2)), "AuditData from the file");
+            Check(records[0].InputObject == null, "no input object for file records");
+            // The broken line cannot contain the session id: the prefilter skips it, no error.
+            Equal(0, errors.Count, "nothing unreadable among the candidates");
+
+            List<AuditRecordError> streamErrors = new List<AuditRecordError>();
+            List<AuditRecord> streamed = new List<AuditRecord>();
+            using (AuditLogImport import = new AuditLogImport(Options(PipelineMode.Convert, null, 3)))
+            {
+                import.Open(jsonl);
+                AuditBatchOutput batch;
+                while ((batch = import.ReadNext()) != null)
+                {
+                    streamed.AddRange(Records(batch.Items));
+                    streamErrors.AddRange(batch.Errors);
+                }
+                Equal(0, import.Complete().Items.Count, "streaming writes nothing at the end");
+            }
+            Equal(6, streamed.Count, "file order, all records");
+            Equal(Guid(1), streamed[0].Id, "first line first");
+            Equal(1, streamErrors.Count, "the broken line");
+            Equal(6L, streamErrors[0].Index, "its position");
+            Check(streamErrors[0].Source.Contains("a.jsonl") && streamErrors[0].Source.Contains("7"), "names the file and line: " + streamErrors[0].Source);
+            Equal("{ broken", streamErrors[0].RawText, "raw line kept");
+
+            using (AuditLogImport import = new AuditLogImport(Options(PipelineMode.Convert, null, 3)))
+            {
+                Throws<InvalidOperationException>(delegate { import.Open(Path.Combine(dir, "missing.csv")); }, "a missing file");
+            }
+            Throws<ArgumentException>(delegate { new AuditLogImport(Options(PipelineMode.Inventory, null, 3)); }, "inventory is not an import");
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    // ---- JSON and text values ---------------------------------------------------------------
+
+    public static void TestJsonEscaping()
+    {
+        Equal("\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001f\\u2028 \u00e9\"", Quote("a\"b\\c\n\r\t\b\f\u0001\u001f\u2028 \u00e9"), "escapes");
+        List<KeyValuePair<string, string>> flat = new List<KeyValuePair<string, string>>();
+        flat.Add(new KeyValuePair<string, string>("A", "1"));
+        flat.Add(new KeyValuePair<string, string>("Skip", null));
+        flat.Add(new KeyValuePair<string, string>("Q\"", "x\ny"));
+        Equal("{\"A\":\"1\",\"Q\\\"\":\"x\\ny\"}", JsonText.FlatObject(flat), "flat object");
+        Hashtable h = new Hashtable();
+        h["n"] = 1.5;
+        Equal("{\"n\":1.5}", JsonText.Serialize(h), "number");
+        Equal("[null,true,\"NaN\",7,\"2026-03-02T09:00:00.0000000Z\"]",
+            JsonText.Serialize(new object[] { null, true, double.NaN, 7L, new DateTime(2026, 3, 2, 9, 0, 0, DateTimeKind.Utc) }),
+            "array of kinds");
+        object[] loop = new object[1];
+        loop[0] = loop;
+        Throws<FormatException>(delegate { JsonText.Serialize(loop); }, "a cycle is refused, not a stack overflow");
+    }
+
+    public static void TestTextValues()
+    {
+        Check(TextValue.Of(null) == null, "null");
+        Equal("True", TextValue.Of(true), "bool");
+        Equal("1.5", TextValue.Of(1.5), "invariant number");
+        Equal("2026-03-02T09:00:00.1234567Z", TextValue.Of(new DateTime(2026, 3, 2, 9, 0, 0, DateTimeKind.Utc).AddTicks(1234567)), "UTC time");
+        DateTime local = new DateTime(2026, 3, 2, 9, 0, 0, DateTimeKind.Local);
+        Equal(TextValue.IsoUtc(local.ToUniversalTime()), TextValue.Of(local), "local time converted");
+        Equal("a\nb", TextValue.Of(new string[] { "a", null, "b" }), "lists one per line");
+        Equal("Monday", TextValue.Of(DayOfWeek.Monday), "enum name");
+    }
+
+    // ---- objects ----------------------------------------------------------------------------
+
+    public static void TestObjectsPrintReadably()
+    {
+        AuditRecord r = new AuditRecord();
+        r.CreationTime = new DateTime(2026, 3, 2, 9, 0, 0, DateTimeKind.Utc);
+        r.Operation = "Send";
+        r.UserId = "a@b";
+        r.Detail = "Hello";
+        Equal("2026-03-02 09:00:00Z Send a@b Hello", r.ToString(), "record");
+        AuditItem item = new AuditItem();
+        item.Role = "Item";
+        item.Folder = "\\Inbox";
+        Equal("Item: \\Inbox", item.ToString(), "item");
+        AuditFolder folder = new AuditFolder();
+        folder.Path = "\\Inbox";
+        folder.MessageIds.Add("<a>");
+        Equal("\\Inbox (1 items)", folder.ToString(), "folder");
+        AuditSession s = new AuditSession();
+        s.SessionId = "S";
+        s.Records = 2;
+        Equal("S: 2 records", s.ToString(), "session");
+        Check(s.Duration == null, "no duration without times");
+        AuditTally t = new AuditTally();
+        t.Read = 3;
+        t.Parsed = 2;
+        t.Matched = 2;
+        Check(!t.IsConsistent, "3 read, 2 parsed, nothing else: inconsistent");
+        t.Rejected = 1;
+        Check(t.IsConsistent, "consistent");
+    }
+
+    public static void TestFormatFileNamesRealProperties()
+    {
+        XmlDocument xml = new XmlDocument();
+        xml.Load(Path.Combine(repoRoot, "powershell/AuditSift/AuditSift.Format.ps1xml"));
+        XmlNodeList views = xml.SelectNodes("/Configuration/ViewDefinitions/View");
+        Check(views.Count >= 4, "table and list views for records and sessions");
+        int properties = 0;
+        foreach (XmlNode view in views)
+        {
+            string typeName = view.SelectSingleNode("ViewSelectedBy/TypeName").InnerText;
+            Type type = typeof(AuditRecord).Assembly.GetType(typeName);
+            Check(type != null, "view type exists: " + typeName);
+            foreach (XmlNode p in view.SelectNodes(".//PropertyName"))
+            {
+                Check(type.GetProperty(p.InnerText) != null, typeName + " has " + p.InnerText);
+                properties++;
+            }
+            foreach (XmlNode block in view.SelectNodes(".//ScriptBlock"))
+            {
+                foreach (string word in block.InnerText.Split(' ', '(', ')', ';', ',', '{', '}'))
+                {
+                    if (word.StartsWith("$_.", StringComparison.Ordinal))
+                    {
+                        // "$_.Name" or "$_.Method()" (inside ForEach-Object, $_ is an item whose type
+                        // is not checked here; methods are accepted for that reason).
+                        string name = word.Substring(3).Split('.')[0];
+                        Check(type.GetProperty(name) != null || name == "ToString", typeName + " has " + name + " (script block)");
+                    }
+                }
+            }
+        }
+        Check(properties >= 20, "properties checked: " + properties);
+    }
+}
