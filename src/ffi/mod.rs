@@ -1,0 +1,593 @@
+//! The C ABI, modelled on rustls-ffi: every export runs inside a panic guard and returns an
+//! [`AuditsiftStatus`]; every pointer is null-checked and every length bounds-checked; handles are
+//! boxed Rust objects with exactly one free function each (freeing NULL does nothing); text is UTF-8
+//! as pointer plus length. Independent handles may be used from different threads at once.
+//! The header `include/auditsift.h` is generated from this module by cbindgen (see `build.rs`);
+//! `docs/abi.md` explains how the pieces fit.
+
+pub mod error;
+pub mod result;
+
+use std::slice;
+
+use crate::batch::{Collected, Deduper, RecordError, Tally, parse_batch, sort_by_time};
+use crate::filter::{Filter, FilterSpec};
+use crate::session::SessionInventory;
+use error::{fail, guard, non_null};
+pub use error::{AuditsiftStatus, auditsift_last_error};
+pub use result::{
+    AUDITSIFT_FLAG_FULL_TREE, AUDITSIFT_FLAG_NO_RAW, AuditsiftField, AuditsiftNodeKind, AuditsiftResult,
+    AuditsiftSessionValue, AuditsiftTable, AuditsiftTally,
+};
+use result::{Encoder, ROW_WIDTH, TABLE_COUNT};
+
+/// The ABI version this library implements; hosts refuse a library whose version differs.
+pub const AUDITSIFT_ABI_VERSION: u32 = 1;
+
+/// Returns `AUDITSIFT_ABI_VERSION`.
+#[unsafe(no_mangle)]
+pub extern "C" fn auditsift_abi_version() -> u32 {
+    AUDITSIFT_ABI_VERSION
+}
+
+/// What a filter value is matched against.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditsiftFilterField {
+    /// An Exchange `SessionId`.
+    SessionId = 0,
+    /// An `AppAccessContext.AADSessionId`.
+    AadSessionId = 1,
+    /// A user (`UserId` or `MailboxOwnerUPN`).
+    User = 2,
+    /// An operation name.
+    Operation = 3,
+    /// A client IP, with or without port.
+    Ip = 4,
+}
+
+/// A filter handle: add values, then use it for any number of batches.
+#[derive(Debug)]
+pub struct AuditsiftFilter {
+    spec: FilterSpec,
+    compiled: Filter,
+}
+
+impl AuditsiftFilter {
+    fn recompile(&mut self) {
+        self.compiled = Filter::new(self.spec.clone());
+    }
+}
+
+/// Reads `len` bytes at `ptr` as UTF-8 (`ptr` may be NULL only when `len` is 0).
+///
+/// # Safety
+/// `ptr` must point to `len` readable bytes.
+unsafe fn utf8_arg<'a>(ptr: *const u8, len: usize, what: &str) -> Result<&'a str, AuditsiftStatus> {
+    if len == 0 {
+        return Ok("");
+    }
+    if ptr.is_null() {
+        return Err(fail(AuditsiftStatus::NullArgument, format!("argument `{what}` is NULL")));
+    }
+    // SAFETY: the caller promises `len` readable bytes.
+    let bytes = unsafe { slice::from_raw_parts(ptr, len) };
+    std::str::from_utf8(bytes)
+        .map_err(|e| fail(AuditsiftStatus::InvalidUtf8, format!("`{what}` is not UTF-8 at byte {}", e.valid_up_to())))
+}
+
+/// Creates an empty filter (keeps everything) in `*out`.
+///
+/// # Safety
+/// `out` must be a valid pointer to write a handle to.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_filter_new(out: *mut *mut AuditsiftFilter) -> AuditsiftStatus {
+    guard(|| {
+        non_null!(out);
+        let filter = Box::new(AuditsiftFilter { spec: FilterSpec::default(), compiled: Filter::all() });
+        // SAFETY: checked non-null; the caller owns the written handle.
+        unsafe { *out = Box::into_raw(filter) };
+        AuditsiftStatus::Ok
+    })
+}
+
+/// Adds a value to one of the filter's lists (values within a list are OR-ed; lists are AND-ed;
+/// session and AAD session ids together form one list).
+///
+/// # Safety
+/// `filter` must come from `auditsift_filter_new`; `value` must point to `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_filter_add(
+    filter: *mut AuditsiftFilter,
+    field: u32,
+    value: *const u8,
+    len: usize,
+) -> AuditsiftStatus {
+    guard(|| {
+        non_null!(filter);
+        // SAFETY: the caller passes a live handle and `len` readable bytes.
+        let (f, text) = unsafe { (&mut *filter, utf8_arg(value, len, "value")) };
+        let text = match text {
+            Ok(t) => t.to_owned(),
+            Err(status) => return status,
+        };
+        let list = match field {
+            0 => &mut f.spec.session_ids,
+            1 => &mut f.spec.aad_session_ids,
+            2 => &mut f.spec.users,
+            3 => &mut f.spec.operations,
+            4 => &mut f.spec.ips,
+            other => return fail(AuditsiftStatus::InvalidArgument, format!("unknown filter field {other}")),
+        };
+        list.push(text);
+        f.recompile();
+        AuditsiftStatus::Ok
+    })
+}
+
+fn time_from_ms(ms: i64) -> Result<chrono::DateTime<chrono::Utc>, AuditsiftStatus> {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .ok_or_else(|| fail(AuditsiftStatus::InvalidArgument, format!("time {ms} ms is out of range")))
+}
+
+/// Keeps records at or after `unix_ms` (milliseconds since 1970-01-01 UTC).
+///
+/// # Safety
+/// `filter` must come from `auditsift_filter_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_filter_set_start(filter: *mut AuditsiftFilter, unix_ms: i64) -> AuditsiftStatus {
+    guard(|| {
+        non_null!(filter);
+        // SAFETY: a live handle.
+        let f = unsafe { &mut *filter };
+        match time_from_ms(unix_ms) {
+            Ok(t) => f.spec.start = Some(t),
+            Err(s) => return s,
+        }
+        f.recompile();
+        AuditsiftStatus::Ok
+    })
+}
+
+/// Keeps records at or before `unix_ms` (milliseconds since 1970-01-01 UTC).
+///
+/// # Safety
+/// `filter` must come from `auditsift_filter_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_filter_set_end(filter: *mut AuditsiftFilter, unix_ms: i64) -> AuditsiftStatus {
+    guard(|| {
+        non_null!(filter);
+        // SAFETY: a live handle.
+        let f = unsafe { &mut *filter };
+        match time_from_ms(unix_ms) {
+            Ok(t) => f.spec.end = Some(t),
+            Err(s) => return s,
+        }
+        f.recompile();
+        AuditsiftStatus::Ok
+    })
+}
+
+/// Frees a filter. NULL does nothing.
+///
+/// # Safety
+/// `filter` must be NULL or come from `auditsift_filter_new`, and not be used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_filter_free(filter: *mut AuditsiftFilter) {
+    let _ = guard(|| {
+        if !filter.is_null() {
+            // SAFETY: ownership returns to Rust exactly once.
+            drop(unsafe { Box::from_raw(filter) });
+        }
+        AuditsiftStatus::Ok
+    });
+}
+
+/// Parses `doc_count` documents held back to back in `data`: document `i` is
+/// `data[offsets[i] .. offsets[i + 1]]` (so `offsets` has `doc_count + 1` non-decreasing entries,
+/// the last at most `data_len`). A document is AuditData JSON or a flat JSON object of
+/// Search-MailboxAuditLog properties. `filter` may be NULL (keep everything). `flags` combines
+/// `AUDITSIFT_FLAG_*`. A document that cannot be read is an ERRORS row, never a batch failure.
+///
+/// # Safety
+/// `data` must point to `data_len` bytes, `offsets` to `doc_count + 1` values, `filter` be NULL or
+/// a live filter, and `out` a valid pointer to write the result handle to.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_parse_batch(
+    data: *const u8,
+    data_len: usize,
+    offsets: *const u64,
+    doc_count: usize,
+    filter: *const AuditsiftFilter,
+    flags: u32,
+    out: *mut *mut AuditsiftResult,
+) -> AuditsiftStatus {
+    guard(|| {
+        non_null!(offsets, out);
+        if data.is_null() && data_len > 0 {
+            return fail(AuditsiftStatus::NullArgument, "argument `data` is NULL");
+        }
+        let Some(n_offsets) = doc_count.checked_add(1) else {
+            return fail(AuditsiftStatus::OutOfBounds, "doc_count is too large");
+        };
+        // SAFETY: the caller promises these lengths.
+        let (bytes, offsets) = unsafe {
+            (
+                if data_len == 0 { &[][..] } else { slice::from_raw_parts(data, data_len) },
+                slice::from_raw_parts(offsets, n_offsets),
+            )
+        };
+        for (i, pair) in offsets.windows(2).enumerate() {
+            if pair[0] > pair[1] || pair[1] > data_len as u64 {
+                return fail(
+                    AuditsiftStatus::OutOfBounds,
+                    format!("offsets[{i}..{}] = {}..{} is not within data of {data_len} bytes", i + 1, pair[0], pair[1]),
+                );
+            }
+        }
+        let all = Filter::all();
+        // SAFETY: NULL or a live filter.
+        let filter = if filter.is_null() { &all } else { unsafe { &(*filter).compiled } };
+        let mut texts: Vec<&str> = Vec::with_capacity(doc_count);
+        let mut positions: Vec<usize> = Vec::with_capacity(doc_count);
+        let mut utf8_errors = Vec::new();
+        for (i, pair) in offsets.windows(2).enumerate() {
+            let doc = &bytes[pair[0] as usize..pair[1] as usize];
+            match std::str::from_utf8(doc) {
+                Ok(text) => {
+                    texts.push(text);
+                    positions.push(i);
+                }
+                Err(e) => utf8_errors.push(RecordError {
+                    index: i as u64,
+                    source: String::new(),
+                    reason: format!("document is not UTF-8 at byte {}", e.valid_up_to()),
+                    raw: String::from_utf8_lossy(doc).into_owned(),
+                }),
+            }
+        }
+        let outcome = parse_batch(&texts, filter);
+        let mut tally = outcome.tally;
+        tally.read += utf8_errors.len() as u64;
+        tally.rejected += utf8_errors.len() as u64;
+        let mut errors: Vec<RecordError> = outcome
+            .errors
+            .into_iter()
+            .map(|mut e| {
+                e.index = positions[e.index as usize] as u64;
+                e
+            })
+            .chain(utf8_errors)
+            .collect();
+        errors.sort_by_key(|e| e.index);
+        let records: Vec<Collected> = outcome
+            .records
+            .into_iter()
+            .map(|(i, r)| Collected { origin: positions[i] as u64, record: r.into_owned() })
+            .collect();
+        let result = encode(records, &errors, tally, flags);
+        // SAFETY: checked non-null; the caller owns the written handle.
+        unsafe { *out = Box::into_raw(Box::new(result)) };
+        AuditsiftStatus::Ok
+    })
+}
+
+fn encode(records: Vec<Collected>, errors: &[RecordError], tally: Tally, flags: u32) -> AuditsiftResult {
+    let mut enc = Encoder::default();
+    for c in &records {
+        enc.record(c.origin, &c.record, flags);
+    }
+    for e in errors {
+        enc.error(e);
+    }
+    enc.finish(tally, records)
+}
+
+/// Returns a reference to a live result, or records the error.
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+unsafe fn result_ref<'a>(r: *const AuditsiftResult) -> Option<&'a AuditsiftResult> {
+    // SAFETY: NULL or live.
+    unsafe { r.as_ref() }
+}
+
+/// The number of rows of the result's main table (records, or sessions); 0 for NULL.
+///
+/// # Safety
+/// `result` must be NULL or a live result.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_result_count(result: *const AuditsiftResult) -> usize {
+    // SAFETY: NULL or live.
+    unsafe { result_ref(result) }.map_or(0, |r| r.count)
+}
+
+/// Copies the result's counts into `*out`.
+///
+/// # Safety
+/// `result` must be a live result and `out` a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_result_tally(result: *const AuditsiftResult, out: *mut AuditsiftTally) -> AuditsiftStatus {
+    guard(|| {
+        non_null!(result, out);
+        // SAFETY: checked non-null, live by contract.
+        unsafe { *out = (*result).tally };
+        AuditsiftStatus::Ok
+    })
+}
+
+/// The length in bytes of the result's text buffer; 0 for NULL.
+///
+/// # Safety
+/// `result` must be NULL or a live result.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_result_text_len(result: *const AuditsiftResult) -> usize {
+    // SAFETY: NULL or live.
+    unsafe { result_ref(result) }.map_or(0, |r| r.text.len())
+}
+
+/// Copies the whole text buffer into `out`, which must hold `auditsift_result_text_len` bytes.
+///
+/// # Safety
+/// `result` must be a live result and `out` point to `out_len` writable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_result_text(result: *const AuditsiftResult, out: *mut u8, out_len: usize) -> AuditsiftStatus {
+    guard(|| {
+        non_null!(result);
+        // SAFETY: live by contract.
+        let r = unsafe { &*result };
+        if r.text.is_empty() {
+            return AuditsiftStatus::Ok;
+        }
+        non_null!(out);
+        if out_len < r.text.len() {
+            return fail(AuditsiftStatus::OutOfBounds, format!("buffer of {out_len} bytes; the text needs {}", r.text.len()));
+        }
+        // SAFETY: `out` holds at least `text.len()` bytes.
+        unsafe { std::ptr::copy_nonoverlapping(r.text.as_ptr(), out, r.text.len()) };
+        AuditsiftStatus::Ok
+    })
+}
+
+/// The number of int64 values in one of the result's tables; 0 for NULL or an unknown table.
+///
+/// # Safety
+/// `result` must be NULL or a live result.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_result_table_len(result: *const AuditsiftResult, table: u32) -> usize {
+    // SAFETY: NULL or live.
+    let Some(r) = (unsafe { result_ref(result) }) else {
+        return 0;
+    };
+    r.tables.get(table as usize).map_or(0, Vec::len)
+}
+
+/// The width of one row of a table, in int64 values; 0 for an unknown table.
+#[unsafe(no_mangle)]
+pub extern "C" fn auditsift_table_row_width(table: u32) -> usize {
+    ROW_WIDTH.get(table as usize).copied().unwrap_or(0)
+}
+
+/// Copies one table into `out`, which must hold `auditsift_result_table_len` values.
+///
+/// # Safety
+/// `result` must be a live result and `out` point to `out_len` writable int64 values.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_result_table(
+    result: *const AuditsiftResult,
+    table: u32,
+    out: *mut i64,
+    out_len: usize,
+) -> AuditsiftStatus {
+    guard(|| {
+        non_null!(result);
+        if table as usize >= TABLE_COUNT {
+            return fail(AuditsiftStatus::InvalidArgument, format!("unknown table {table}"));
+        }
+        // SAFETY: live by contract.
+        let values = unsafe { &(*result).tables[table as usize] };
+        if values.is_empty() {
+            return AuditsiftStatus::Ok;
+        }
+        non_null!(out);
+        if out_len < values.len() {
+            return fail(AuditsiftStatus::OutOfBounds, format!("buffer of {out_len} values; the table has {}", values.len()));
+        }
+        // SAFETY: `out` holds at least `values.len()` values.
+        unsafe { std::ptr::copy_nonoverlapping(values.as_ptr(), out, values.len()) };
+        AuditsiftStatus::Ok
+    })
+}
+
+/// Frees a result. NULL does nothing.
+///
+/// # Safety
+/// `result` must be NULL or a live result, not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_result_free(result: *mut AuditsiftResult) {
+    let _ = guard(|| {
+        if !result.is_null() {
+            // SAFETY: ownership returns to Rust exactly once.
+            drop(unsafe { Box::from_raw(result) });
+        }
+        AuditsiftStatus::Ok
+    });
+}
+
+/// Gathers the records of many results: de-duplicated by Id, sorted by time at `finish`.
+#[derive(Debug, Default)]
+pub struct AuditsiftCollector {
+    dedupe: Deduper,
+    records: Vec<Collected>,
+    tally: Tally,
+    next_origin: u64,
+}
+
+/// Creates an empty collector in `*out`.
+///
+/// # Safety
+/// `out` must be a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_collector_new(out: *mut *mut AuditsiftCollector) -> AuditsiftStatus {
+    guard(|| {
+        non_null!(out);
+        // SAFETY: checked non-null.
+        unsafe { *out = Box::into_raw(Box::default()) };
+        AuditsiftStatus::Ok
+    })
+}
+
+/// Copies a result's records into the collector; their ORIGINS count over all results added.
+///
+/// # Safety
+/// `collector` and `result` must be live handles.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_collector_add(collector: *mut AuditsiftCollector, result: *const AuditsiftResult) -> AuditsiftStatus {
+    guard(|| {
+        non_null!(collector, result);
+        // SAFETY: live handles by contract.
+        let (c, r) = unsafe { (&mut *collector, &*result) };
+        let mut tally = Tally {
+            read: r.tally.read,
+            skipped: r.tally.skipped,
+            rejected: r.tally.rejected,
+            parsed: r.tally.parsed,
+            filtered_out: r.tally.filtered_out,
+            duplicates: r.tally.duplicates,
+            matched: r.tally.matched,
+        };
+        for rec in &r.records {
+            if c.dedupe.first_time(&rec.record) {
+                c.records.push(Collected { origin: c.next_origin + rec.origin, record: rec.record.clone() });
+            } else {
+                tally.matched = tally.matched.saturating_sub(1);
+                tally.duplicates += 1;
+            }
+        }
+        c.next_origin += r.tally.read;
+        c.tally.add(&tally);
+        AuditsiftStatus::Ok
+    })
+}
+
+/// Writes the collected records, de-duplicated and sorted by CreationTime then Id, as a new result
+/// in `*out`, and empties the collector.
+///
+/// # Safety
+/// `collector` must be live and `out` a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_collector_finish(
+    collector: *mut AuditsiftCollector,
+    flags: u32,
+    out: *mut *mut AuditsiftResult,
+) -> AuditsiftStatus {
+    guard(|| {
+        non_null!(collector, out);
+        // SAFETY: live by contract.
+        let c = std::mem::take(unsafe { &mut *collector });
+        let mut records = c.records;
+        sort_by_time(&mut records);
+        let result = encode(records, &[], c.tally, flags);
+        // SAFETY: checked non-null.
+        unsafe { *out = Box::into_raw(Box::new(result)) };
+        AuditsiftStatus::Ok
+    })
+}
+
+/// Frees a collector. NULL does nothing.
+///
+/// # Safety
+/// `collector` must be NULL or live, not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_collector_free(collector: *mut AuditsiftCollector) {
+    let _ = guard(|| {
+        if !collector.is_null() {
+            // SAFETY: ownership returns to Rust exactly once.
+            drop(unsafe { Box::from_raw(collector) });
+        }
+        AuditsiftStatus::Ok
+    });
+}
+
+/// The session inventory over many results.
+#[derive(Debug, Default)]
+pub struct AuditsiftInventory {
+    dedupe: Deduper,
+    inventory: SessionInventory,
+    tally: Tally,
+}
+
+/// Creates an empty inventory in `*out`.
+///
+/// # Safety
+/// `out` must be a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_inventory_new(out: *mut *mut AuditsiftInventory) -> AuditsiftStatus {
+    guard(|| {
+        non_null!(out);
+        // SAFETY: checked non-null.
+        unsafe { *out = Box::into_raw(Box::default()) };
+        AuditsiftStatus::Ok
+    })
+}
+
+/// Adds a result's records (de-duplicated by Id) to the inventory.
+///
+/// # Safety
+/// `inventory` and `result` must be live handles.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_inventory_add(inventory: *mut AuditsiftInventory, result: *const AuditsiftResult) -> AuditsiftStatus {
+    guard(|| {
+        non_null!(inventory, result);
+        // SAFETY: live handles by contract.
+        let (inv, r) = unsafe { (&mut *inventory, &*result) };
+        inv.tally.read += r.tally.read;
+        inv.tally.skipped += r.tally.skipped;
+        inv.tally.rejected += r.tally.rejected;
+        inv.tally.parsed += r.tally.parsed;
+        inv.tally.filtered_out += r.tally.filtered_out;
+        for rec in &r.records {
+            if inv.dedupe.first_time(&rec.record) {
+                inv.tally.matched += 1;
+                inv.inventory.add(&rec.record);
+            } else {
+                inv.tally.duplicates += 1;
+            }
+        }
+        AuditsiftStatus::Ok
+    })
+}
+
+/// Writes the inventory as a result with the SESSIONS and SESSION_VALUES tables in `*out`.
+///
+/// # Safety
+/// `inventory` must be live and `out` a valid pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_inventory_summarize(inventory: *const AuditsiftInventory, out: *mut *mut AuditsiftResult) -> AuditsiftStatus {
+    guard(|| {
+        non_null!(inventory, out);
+        // SAFETY: live by contract.
+        let inv = unsafe { &*inventory };
+        let mut enc = Encoder::default();
+        enc.sessions(&inv.inventory);
+        let result = enc.finish(inv.tally, Vec::new());
+        // SAFETY: checked non-null.
+        unsafe { *out = Box::into_raw(Box::new(result)) };
+        AuditsiftStatus::Ok
+    })
+}
+
+/// Frees an inventory. NULL does nothing.
+///
+/// # Safety
+/// `inventory` must be NULL or live, not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_inventory_free(inventory: *mut AuditsiftInventory) {
+    let _ = guard(|| {
+        if !inventory.is_null() {
+            // SAFETY: ownership returns to Rust exactly once.
+            drop(unsafe { Box::from_raw(inventory) });
+        }
+        AuditsiftStatus::Ok
+    });
+}

@@ -1,0 +1,361 @@
+//! `AuditsiftResult`: an immutable result, one UTF-8 text buffer plus integer tables pointing into
+//! it, so a host copies each out once per batch instead of calling once per field.
+
+use crate::batch::{Collected, RecordError, Tally};
+use crate::record::AuditRecord;
+use crate::session::SessionInventory;
+use crate::time::format_utc;
+
+/// The tables a result may hold (see `docs/abi.md` for their row layouts).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditsiftTable {
+    /// 1 per record: its index in the input.
+    Origins = 0,
+    /// 2 × `AUDITSIFT_FIELD_COUNT` per record: a text reference per field.
+    Fields = 1,
+    /// 8 per item: record, role, subject ref, message id ref, folder ref.
+    Items = 2,
+    /// 5 per parameter: record, name ref, value ref.
+    Parameters = 3,
+    /// 5 per folder message: record, folder path ref, message id ref.
+    Folders = 4,
+    /// 5 per rejected document: input index, reason ref, raw text ref.
+    Errors = 5,
+    /// 7 per JSON node: record, parent node, kind, key ref, value ref.
+    Tree = 6,
+    /// 7 per session: session id ref, first seen ref, last seen ref, records.
+    Sessions = 7,
+    /// 5 per session value: session row, kind, value ref, count.
+    SessionValues = 8,
+}
+
+/// Number of tables.
+pub(crate) const TABLE_COUNT: usize = 9;
+
+/// Row widths of the tables, in int64 values.
+pub(crate) const ROW_WIDTH: [usize; TABLE_COUNT] = [1, 2 * FIELD_COUNT, 8, 5, 5, 5, 7, 7, 5];
+
+/// The normalized fields of a record, in the order of the FIELDS table.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditsiftField {
+    /// ISO 8601 UTC ending in `Z`.
+    CreationTime = 0,
+    /// `Id`.
+    Id,
+    /// `Operation`.
+    Operation,
+    /// `RecordType` as a number.
+    RecordType,
+    /// `RecordType` as a name.
+    RecordTypeName,
+    /// `Workload`.
+    Workload,
+    /// `ResultStatus`.
+    ResultStatus,
+    /// `UserId`.
+    UserId,
+    /// `UserKey`.
+    UserKey,
+    /// `UserType` as a name.
+    UserType,
+    /// `OrganizationId`.
+    OrganizationId,
+    /// `ClientIP` as given.
+    ClientIp,
+    /// The bare address derived from the client IP.
+    ClientAddress,
+    /// Exchange `SessionId`.
+    SessionId,
+    /// `AppAccessContext.AADSessionId`.
+    AadSessionId,
+    /// `ClientIPAddress`.
+    ClientIpAddress,
+    /// `ClientInfoString`.
+    ClientInfoString,
+    /// `LogonType` as a name.
+    LogonType,
+    /// `ExternalAccess`: `True` or `False`.
+    ExternalAccess,
+    /// `MailboxOwnerUPN`.
+    MailboxOwnerUpn,
+    /// `MailboxGuid`.
+    MailboxGuid,
+    /// `LogonUserSid`.
+    LogonUserSid,
+    /// `AppId`.
+    AppId,
+    /// `ClientAppId`.
+    ClientAppId,
+    /// `OriginatingServer`, trimmed.
+    OriginatingServer,
+    /// `Bind` or `Sync`.
+    MailAccessType,
+    /// `True` or `False`.
+    IsThrottled,
+    /// `OperationCount`.
+    OperationCount,
+    /// The raw AuditData (absent with `AUDITSIFT_FLAG_NO_RAW`).
+    AuditData,
+    /// A one-line summary of what was touched.
+    Detail,
+    /// The number of fields (not a field).
+    Count,
+}
+
+/// Number of fields per record.
+pub(crate) const FIELD_COUNT: usize = AuditsiftField::Count as usize;
+
+/// Kinds of rows in the TREE table.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditsiftNodeKind {
+    /// `null`.
+    Null = 0,
+    /// `true`/`false` (value text `true`/`false`).
+    Bool = 1,
+    /// A number (value text as written).
+    Number = 2,
+    /// A string.
+    String = 3,
+    /// An object; its members are the rows whose parent is this row.
+    Object = 4,
+    /// An array; its elements are the rows whose parent is this row, in order.
+    Array = 5,
+}
+
+/// Kinds of rows in the SESSION_VALUES table.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditsiftSessionValue {
+    /// An acting user.
+    User = 0,
+    /// A mailbox owner.
+    MailboxOwner = 1,
+    /// A client address.
+    ClientIp = 2,
+    /// A ClientInfoString.
+    ClientInfoString = 3,
+    /// An AADSessionId.
+    AadSessionId = 4,
+    /// An operation, with its count.
+    Operation = 5,
+}
+
+/// Counts that account for every document (see the core's `Tally`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AuditsiftTally {
+    /// Documents received.
+    pub read: u64,
+    /// Not parsed: proved by the prefilter not to match.
+    pub skipped: u64,
+    /// Could not be read (each has an ERRORS row).
+    pub rejected: u64,
+    /// Read into records.
+    pub parsed: u64,
+    /// Parsed but not kept by the filter.
+    pub filtered_out: u64,
+    /// Dropped as repeats of an earlier Id.
+    pub duplicates: u64,
+    /// Kept.
+    pub matched: u64,
+}
+
+impl From<Tally> for AuditsiftTally {
+    fn from(t: Tally) -> Self {
+        AuditsiftTally {
+            read: t.read,
+            skipped: t.skipped,
+            rejected: t.rejected,
+            parsed: t.parsed,
+            filtered_out: t.filtered_out,
+            duplicates: t.duplicates,
+            matched: t.matched,
+        }
+    }
+}
+
+/// Leave the raw AuditData out of the text buffer.
+pub const AUDITSIFT_FLAG_NO_RAW: u32 = 1;
+/// Fill the TREE table with every AuditData field.
+pub const AUDITSIFT_FLAG_FULL_TREE: u32 = 2;
+
+/// An immutable result handle.
+#[derive(Debug, Default)]
+pub struct AuditsiftResult {
+    pub(crate) text: Vec<u8>,
+    pub(crate) tables: [Vec<i64>; TABLE_COUNT],
+    pub(crate) count: usize,
+    pub(crate) tally: AuditsiftTally,
+    /// The records themselves, for collectors and inventories built from this result.
+    pub(crate) records: Vec<Collected>,
+}
+
+/// Builds a result's text buffer and tables.
+#[derive(Default)]
+pub(crate) struct Encoder {
+    result: AuditsiftResult,
+}
+
+impl Encoder {
+    /// A text reference `(offset, length)`; `(-1, 0)` for absent text.
+    fn text(&mut self, s: Option<&str>) -> [i64; 2] {
+        match s {
+            None => [-1, 0],
+            Some(s) => {
+                let at = self.result.text.len() as i64;
+                self.result.text.extend_from_slice(s.as_bytes());
+                [at, s.len() as i64]
+            }
+        }
+    }
+
+    fn row(&mut self, table: AuditsiftTable, values: &[i64]) {
+        self.result.tables[table as usize].extend_from_slice(values);
+    }
+
+    /// Adds one record with all its tables.
+    pub(crate) fn record(&mut self, origin: u64, r: &AuditRecord<'_>, flags: u32) {
+        let n = self.result.count as i64;
+        self.result.count += 1;
+        self.row(AuditsiftTable::Origins, &[origin as i64]);
+        let owned = |v: Option<String>| v;
+        let values: [Option<String>; FIELD_COUNT] = [
+            r.creation_time.as_ref().map(format_utc),
+            r.id.as_deref().map(str::to_owned),
+            r.operation.as_deref().map(str::to_owned),
+            r.record_type.map(|t| t.to_string()),
+            r.record_type_name.as_deref().map(str::to_owned),
+            r.workload.as_deref().map(str::to_owned),
+            r.result_status.as_deref().map(str::to_owned),
+            r.user_id.as_deref().map(str::to_owned),
+            r.user_key.as_deref().map(str::to_owned),
+            r.user_type.as_deref().map(str::to_owned),
+            r.organization_id.as_deref().map(str::to_owned),
+            r.client_ip.as_deref().map(str::to_owned),
+            r.client_address.map(|a| a.to_string()),
+            r.session_id.as_deref().map(str::to_owned),
+            r.aad_session_id.as_deref().map(str::to_owned),
+            r.client_ip_address.as_deref().map(str::to_owned),
+            r.client_info_string.as_deref().map(str::to_owned),
+            r.logon_type.map(|l| l.to_string()),
+            r.external_access.map(|b| if b { "True" } else { "False" }.to_owned()),
+            r.mailbox_owner_upn.as_deref().map(str::to_owned),
+            r.mailbox_guid.as_deref().map(str::to_owned),
+            r.logon_user_sid.as_deref().map(str::to_owned),
+            r.app_id.as_deref().map(str::to_owned),
+            r.client_app_id.as_deref().map(str::to_owned),
+            r.originating_server.as_deref().map(str::to_owned),
+            r.mail_access_type.map(|t| t.as_str().to_owned()),
+            r.is_throttled.map(|b| if b { "True" } else { "False" }.to_owned()),
+            r.operation_count.map(|c| c.to_string()),
+            owned((flags & AUDITSIFT_FLAG_NO_RAW == 0).then(|| r.raw.to_string())),
+            Some(r.detail()),
+        ];
+        for v in &values {
+            let t = self.text(v.as_deref());
+            self.row(AuditsiftTable::Fields, &t);
+        }
+        for item in &r.items {
+            let role = item.role as i64;
+            let [s0, s1] = self.text(item.subject.as_deref());
+            let [m0, m1] = self.text(item.internet_message_id.as_deref());
+            let [f0, f1] = self.text(item.folder.as_deref());
+            self.row(AuditsiftTable::Items, &[n, role, s0, s1, m0, m1, f0, f1]);
+        }
+        for p in &r.parameters {
+            let [a0, a1] = self.text(Some(&p.name));
+            let [b0, b1] = self.text(Some(&p.value));
+            self.row(AuditsiftTable::Parameters, &[n, a0, a1, b0, b1]);
+        }
+        for f in &r.folders {
+            let [p0, p1] = self.text(f.path.as_deref());
+            if f.message_ids.is_empty() {
+                self.row(AuditsiftTable::Folders, &[n, p0, p1, -1, 0]);
+            }
+            for id in &f.message_ids {
+                let [m0, m1] = self.text(Some(id));
+                self.row(AuditsiftTable::Folders, &[n, p0, p1, m0, m1]);
+            }
+        }
+        if flags & AUDITSIFT_FLAG_FULL_TREE != 0 {
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(&r.raw) {
+                self.tree(n, -1, None, &value);
+            }
+        }
+    }
+
+    fn tree(&mut self, record: i64, parent: i64, key: Option<&str>, value: &serde_json::Value) {
+        use serde_json::Value;
+        let me = (self.result.tables[AuditsiftTable::Tree as usize].len() / 7) as i64;
+        let [k0, k1] = self.text(key);
+        let (kind, text) = match value {
+            Value::Null => (AuditsiftNodeKind::Null, None),
+            Value::Bool(b) => (AuditsiftNodeKind::Bool, Some(b.to_string())),
+            Value::Number(n) => (AuditsiftNodeKind::Number, Some(n.to_string())),
+            Value::String(s) => (AuditsiftNodeKind::String, Some(s.clone())),
+            Value::Object(_) => (AuditsiftNodeKind::Object, None),
+            Value::Array(_) => (AuditsiftNodeKind::Array, None),
+        };
+        let [v0, v1] = self.text(text.as_deref());
+        self.row(AuditsiftTable::Tree, &[record, parent, kind as i64, k0, k1, v0, v1]);
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    self.tree(record, me, Some(k), v);
+                }
+            }
+            Value::Array(items) => {
+                for v in items {
+                    self.tree(record, me, None, v);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Adds one rejected document.
+    pub(crate) fn error(&mut self, e: &RecordError) {
+        let reason = if e.source.is_empty() { e.reason.clone() } else { format!("{}: {}", e.source, e.reason) };
+        let [r0, r1] = self.text(Some(&reason));
+        let [w0, w1] = self.text(Some(&e.raw));
+        self.row(AuditsiftTable::Errors, &[e.index as i64, r0, r1, w0, w1]);
+    }
+
+    /// Adds a session inventory's summaries.
+    pub(crate) fn sessions(&mut self, inventory: &SessionInventory) {
+        for (row, s) in inventory.sessions().into_iter().enumerate() {
+            self.result.count += 1;
+            let [i0, i1] = self.text(s.session_id.as_deref());
+            let [f0, f1] = self.text(s.first_seen.as_ref().map(format_utc).as_deref());
+            let [l0, l1] = self.text(s.last_seen.as_ref().map(format_utc).as_deref());
+            self.row(AuditsiftTable::Sessions, &[i0, i1, f0, f1, l0, l1, s.records as i64]);
+            let row = row as i64;
+            for (kind, set) in [
+                (AuditsiftSessionValue::User, &s.users),
+                (AuditsiftSessionValue::MailboxOwner, &s.mailbox_owners),
+                (AuditsiftSessionValue::ClientIp, &s.client_ips),
+                (AuditsiftSessionValue::ClientInfoString, &s.client_info_strings),
+                (AuditsiftSessionValue::AadSessionId, &s.aad_session_ids),
+            ] {
+                for v in set {
+                    let [v0, v1] = self.text(Some(v));
+                    self.row(AuditsiftTable::SessionValues, &[row, kind as i64, v0, v1, 1]);
+                }
+            }
+            for (op, count) in &s.operations {
+                let [v0, v1] = self.text(Some(op));
+                self.row(AuditsiftTable::SessionValues, &[row, AuditsiftSessionValue::Operation as i64, v0, v1, *count as i64]);
+            }
+        }
+    }
+
+    /// Finishes the result.
+    pub(crate) fn finish(mut self, tally: Tally, records: Vec<Collected>) -> AuditsiftResult {
+        self.result.tally = tally.into();
+        self.result.records = records;
+        self.result
+    }
+}
