@@ -64,7 +64,10 @@ pub(crate) fn guard(body: impl FnOnce() -> AuditsiftStatus) -> AuditsiftStatus {
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_owned());
-            fail(AuditsiftStatus::Panic, format!("internal error (panic): {what}"))
+            fail(
+                AuditsiftStatus::Panic,
+                format!("internal error (panic): {what}"),
+            )
         }
     }
 }

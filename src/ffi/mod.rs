@@ -13,11 +13,11 @@ use std::slice;
 use crate::batch::{Collected, Deduper, RecordError, Tally, parse_batch, sort_by_time};
 use crate::filter::{Filter, FilterSpec};
 use crate::session::SessionInventory;
-use error::{fail, guard, non_null};
 pub use error::{AuditsiftStatus, auditsift_last_error};
+use error::{fail, guard, non_null};
 pub use result::{
-    AUDITSIFT_FLAG_FULL_TREE, AUDITSIFT_FLAG_NO_RAW, AuditsiftField, AuditsiftNodeKind, AuditsiftResult,
-    AuditsiftSessionValue, AuditsiftTable, AuditsiftTally,
+    AUDITSIFT_FLAG_FULL_TREE, AUDITSIFT_FLAG_NO_RAW, AuditsiftField, AuditsiftNodeKind,
+    AuditsiftResult, AuditsiftSessionValue, AuditsiftTable, AuditsiftTally,
 };
 use result::{Encoder, ROW_WIDTH, TABLE_COUNT};
 
@@ -68,12 +68,19 @@ unsafe fn utf8_arg<'a>(ptr: *const u8, len: usize, what: &str) -> Result<&'a str
         return Ok("");
     }
     if ptr.is_null() {
-        return Err(fail(AuditsiftStatus::NullArgument, format!("argument `{what}` is NULL")));
+        return Err(fail(
+            AuditsiftStatus::NullArgument,
+            format!("argument `{what}` is NULL"),
+        ));
     }
     // SAFETY: the caller promises `len` readable bytes.
     let bytes = unsafe { slice::from_raw_parts(ptr, len) };
-    std::str::from_utf8(bytes)
-        .map_err(|e| fail(AuditsiftStatus::InvalidUtf8, format!("`{what}` is not UTF-8 at byte {}", e.valid_up_to())))
+    std::str::from_utf8(bytes).map_err(|e| {
+        fail(
+            AuditsiftStatus::InvalidUtf8,
+            format!("`{what}` is not UTF-8 at byte {}", e.valid_up_to()),
+        )
+    })
 }
 
 /// Creates an empty filter (keeps everything) in `*out`.
@@ -84,7 +91,10 @@ unsafe fn utf8_arg<'a>(ptr: *const u8, len: usize, what: &str) -> Result<&'a str
 pub unsafe extern "C" fn auditsift_filter_new(out: *mut *mut AuditsiftFilter) -> AuditsiftStatus {
     guard(|| {
         non_null!(out);
-        let filter = Box::new(AuditsiftFilter { spec: FilterSpec::default(), compiled: Filter::all() });
+        let filter = Box::new(AuditsiftFilter {
+            spec: FilterSpec::default(),
+            compiled: Filter::all(),
+        });
         // SAFETY: checked non-null; the caller owns the written handle.
         unsafe { *out = Box::into_raw(filter) };
         AuditsiftStatus::Ok
@@ -117,7 +127,12 @@ pub unsafe extern "C" fn auditsift_filter_add(
             2 => &mut f.spec.users,
             3 => &mut f.spec.operations,
             4 => &mut f.spec.ips,
-            other => return fail(AuditsiftStatus::InvalidArgument, format!("unknown filter field {other}")),
+            other => {
+                return fail(
+                    AuditsiftStatus::InvalidArgument,
+                    format!("unknown filter field {other}"),
+                );
+            }
         };
         list.push(text);
         f.recompile();
@@ -126,8 +141,12 @@ pub unsafe extern "C" fn auditsift_filter_add(
 }
 
 fn time_from_ms(ms: i64) -> Result<chrono::DateTime<chrono::Utc>, AuditsiftStatus> {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .ok_or_else(|| fail(AuditsiftStatus::InvalidArgument, format!("time {ms} ms is out of range")))
+    chrono::DateTime::from_timestamp_millis(ms).ok_or_else(|| {
+        fail(
+            AuditsiftStatus::InvalidArgument,
+            format!("time {ms} ms is out of range"),
+        )
+    })
 }
 
 /// Keeps records at or after `unix_ms` (milliseconds since 1970-01-01 UTC).
@@ -135,7 +154,10 @@ fn time_from_ms(ms: i64) -> Result<chrono::DateTime<chrono::Utc>, AuditsiftStatu
 /// # Safety
 /// `filter` must come from `auditsift_filter_new`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn auditsift_filter_set_start(filter: *mut AuditsiftFilter, unix_ms: i64) -> AuditsiftStatus {
+pub unsafe extern "C" fn auditsift_filter_set_start(
+    filter: *mut AuditsiftFilter,
+    unix_ms: i64,
+) -> AuditsiftStatus {
     guard(|| {
         non_null!(filter);
         // SAFETY: a live handle.
@@ -154,7 +176,10 @@ pub unsafe extern "C" fn auditsift_filter_set_start(filter: *mut AuditsiftFilter
 /// # Safety
 /// `filter` must come from `auditsift_filter_new`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn auditsift_filter_set_end(filter: *mut AuditsiftFilter, unix_ms: i64) -> AuditsiftStatus {
+pub unsafe extern "C" fn auditsift_filter_set_end(
+    filter: *mut AuditsiftFilter,
+    unix_ms: i64,
+) -> AuditsiftStatus {
     guard(|| {
         non_null!(filter);
         // SAFETY: a live handle.
@@ -213,7 +238,11 @@ pub unsafe extern "C" fn auditsift_parse_batch(
         // SAFETY: the caller promises these lengths.
         let (bytes, offsets) = unsafe {
             (
-                if data_len == 0 { &[][..] } else { slice::from_raw_parts(data, data_len) },
+                if data_len == 0 {
+                    &[][..]
+                } else {
+                    slice::from_raw_parts(data, data_len)
+                },
                 slice::from_raw_parts(offsets, n_offsets),
             )
         };
@@ -221,13 +250,22 @@ pub unsafe extern "C" fn auditsift_parse_batch(
             if pair[0] > pair[1] || pair[1] > data_len as u64 {
                 return fail(
                     AuditsiftStatus::OutOfBounds,
-                    format!("offsets[{i}..{}] = {}..{} is not within data of {data_len} bytes", i + 1, pair[0], pair[1]),
+                    format!(
+                        "offsets[{i}..{}] = {}..{} is not within data of {data_len} bytes",
+                        i + 1,
+                        pair[0],
+                        pair[1]
+                    ),
                 );
             }
         }
         let all = Filter::all();
         // SAFETY: NULL or a live filter.
-        let filter = if filter.is_null() { &all } else { unsafe { &(*filter).compiled } };
+        let filter = if filter.is_null() {
+            &all
+        } else {
+            unsafe { &(*filter).compiled }
+        };
         let mut texts: Vec<&str> = Vec::with_capacity(doc_count);
         let mut positions: Vec<usize> = Vec::with_capacity(doc_count);
         let mut utf8_errors = Vec::new();
@@ -263,7 +301,10 @@ pub unsafe extern "C" fn auditsift_parse_batch(
         let records: Vec<Collected> = outcome
             .records
             .into_iter()
-            .map(|(i, r)| Collected { origin: positions[i] as u64, record: r.into_owned() })
+            .map(|(i, r)| Collected {
+                origin: positions[i] as u64,
+                record: r.into_owned(),
+            })
             .collect();
         let result = encode(records, &errors, tally, flags);
         // SAFETY: checked non-null; the caller owns the written handle.
@@ -272,7 +313,12 @@ pub unsafe extern "C" fn auditsift_parse_batch(
     })
 }
 
-fn encode(records: Vec<Collected>, errors: &[RecordError], tally: Tally, flags: u32) -> AuditsiftResult {
+fn encode(
+    records: Vec<Collected>,
+    errors: &[RecordError],
+    tally: Tally,
+    flags: u32,
+) -> AuditsiftResult {
     let mut enc = Encoder::default();
     for c in &records {
         enc.record(c.origin, &c.record, flags);
@@ -307,7 +353,10 @@ pub unsafe extern "C" fn auditsift_result_count(result: *const AuditsiftResult) 
 /// # Safety
 /// `result` must be a live result and `out` a valid pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn auditsift_result_tally(result: *const AuditsiftResult, out: *mut AuditsiftTally) -> AuditsiftStatus {
+pub unsafe extern "C" fn auditsift_result_tally(
+    result: *const AuditsiftResult,
+    out: *mut AuditsiftTally,
+) -> AuditsiftStatus {
     guard(|| {
         non_null!(result, out);
         // SAFETY: checked non-null, live by contract.
@@ -331,7 +380,11 @@ pub unsafe extern "C" fn auditsift_result_text_len(result: *const AuditsiftResul
 /// # Safety
 /// `result` must be a live result and `out` point to `out_len` writable bytes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn auditsift_result_text(result: *const AuditsiftResult, out: *mut u8, out_len: usize) -> AuditsiftStatus {
+pub unsafe extern "C" fn auditsift_result_text(
+    result: *const AuditsiftResult,
+    out: *mut u8,
+    out_len: usize,
+) -> AuditsiftStatus {
     guard(|| {
         non_null!(result);
         // SAFETY: live by contract.
@@ -341,7 +394,10 @@ pub unsafe extern "C" fn auditsift_result_text(result: *const AuditsiftResult, o
         }
         non_null!(out);
         if out_len < r.text.len() {
-            return fail(AuditsiftStatus::OutOfBounds, format!("buffer of {out_len} bytes; the text needs {}", r.text.len()));
+            return fail(
+                AuditsiftStatus::OutOfBounds,
+                format!("buffer of {out_len} bytes; the text needs {}", r.text.len()),
+            );
         }
         // SAFETY: `out` holds at least `text.len()` bytes.
         unsafe { std::ptr::copy_nonoverlapping(r.text.as_ptr(), out, r.text.len()) };
@@ -354,7 +410,10 @@ pub unsafe extern "C" fn auditsift_result_text(result: *const AuditsiftResult, o
 /// # Safety
 /// `result` must be NULL or a live result.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn auditsift_result_table_len(result: *const AuditsiftResult, table: u32) -> usize {
+pub unsafe extern "C" fn auditsift_result_table_len(
+    result: *const AuditsiftResult,
+    table: u32,
+) -> usize {
     // SAFETY: NULL or live.
     let Some(r) = (unsafe { result_ref(result) }) else {
         return 0;
@@ -382,7 +441,10 @@ pub unsafe extern "C" fn auditsift_result_table(
     guard(|| {
         non_null!(result);
         if table as usize >= TABLE_COUNT {
-            return fail(AuditsiftStatus::InvalidArgument, format!("unknown table {table}"));
+            return fail(
+                AuditsiftStatus::InvalidArgument,
+                format!("unknown table {table}"),
+            );
         }
         // SAFETY: live by contract.
         let values = unsafe { &(*result).tables[table as usize] };
@@ -391,7 +453,10 @@ pub unsafe extern "C" fn auditsift_result_table(
         }
         non_null!(out);
         if out_len < values.len() {
-            return fail(AuditsiftStatus::OutOfBounds, format!("buffer of {out_len} values; the table has {}", values.len()));
+            return fail(
+                AuditsiftStatus::OutOfBounds,
+                format!("buffer of {out_len} values; the table has {}", values.len()),
+            );
         }
         // SAFETY: `out` holds at least `values.len()` values.
         unsafe { std::ptr::copy_nonoverlapping(values.as_ptr(), out, values.len()) };
@@ -428,7 +493,9 @@ pub struct AuditsiftCollector {
 /// # Safety
 /// `out` must be a valid pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn auditsift_collector_new(out: *mut *mut AuditsiftCollector) -> AuditsiftStatus {
+pub unsafe extern "C" fn auditsift_collector_new(
+    out: *mut *mut AuditsiftCollector,
+) -> AuditsiftStatus {
     guard(|| {
         non_null!(out);
         // SAFETY: checked non-null.
@@ -442,7 +509,10 @@ pub unsafe extern "C" fn auditsift_collector_new(out: *mut *mut AuditsiftCollect
 /// # Safety
 /// `collector` and `result` must be live handles.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn auditsift_collector_add(collector: *mut AuditsiftCollector, result: *const AuditsiftResult) -> AuditsiftStatus {
+pub unsafe extern "C" fn auditsift_collector_add(
+    collector: *mut AuditsiftCollector,
+    result: *const AuditsiftResult,
+) -> AuditsiftStatus {
     guard(|| {
         non_null!(collector, result);
         // SAFETY: live handles by contract.
@@ -458,7 +528,10 @@ pub unsafe extern "C" fn auditsift_collector_add(collector: *mut AuditsiftCollec
         };
         for rec in &r.records {
             if c.dedupe.first_time(&rec.record) {
-                c.records.push(Collected { origin: c.next_origin + rec.origin, record: rec.record.clone() });
+                c.records.push(Collected {
+                    origin: c.next_origin + rec.origin,
+                    record: rec.record.clone(),
+                });
             } else {
                 tally.matched = tally.matched.saturating_sub(1);
                 tally.duplicates += 1;
@@ -522,7 +595,9 @@ pub struct AuditsiftInventory {
 /// # Safety
 /// `out` must be a valid pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn auditsift_inventory_new(out: *mut *mut AuditsiftInventory) -> AuditsiftStatus {
+pub unsafe extern "C" fn auditsift_inventory_new(
+    out: *mut *mut AuditsiftInventory,
+) -> AuditsiftStatus {
     guard(|| {
         non_null!(out);
         // SAFETY: checked non-null.
@@ -536,7 +611,10 @@ pub unsafe extern "C" fn auditsift_inventory_new(out: *mut *mut AuditsiftInvento
 /// # Safety
 /// `inventory` and `result` must be live handles.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn auditsift_inventory_add(inventory: *mut AuditsiftInventory, result: *const AuditsiftResult) -> AuditsiftStatus {
+pub unsafe extern "C" fn auditsift_inventory_add(
+    inventory: *mut AuditsiftInventory,
+    result: *const AuditsiftResult,
+) -> AuditsiftStatus {
     guard(|| {
         non_null!(inventory, result);
         // SAFETY: live handles by contract.
@@ -563,7 +641,10 @@ pub unsafe extern "C" fn auditsift_inventory_add(inventory: *mut AuditsiftInvent
 /// # Safety
 /// `inventory` must be live and `out` a valid pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn auditsift_inventory_summarize(inventory: *const AuditsiftInventory, out: *mut *mut AuditsiftResult) -> AuditsiftStatus {
+pub unsafe extern "C" fn auditsift_inventory_summarize(
+    inventory: *const AuditsiftInventory,
+    out: *mut *mut AuditsiftResult,
+) -> AuditsiftStatus {
     guard(|| {
         non_null!(inventory, out);
         // SAFETY: live by contract.

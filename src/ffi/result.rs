@@ -221,7 +221,6 @@ impl Encoder {
         let n = self.result.count as i64;
         self.result.count += 1;
         self.row(AuditsiftTable::Origins, &[origin as i64]);
-        let owned = |v: Option<String>| v;
         let values: [Option<String>; FIELD_COUNT] = [
             r.creation_time.as_ref().map(format_utc),
             r.id.as_deref().map(str::to_owned),
@@ -241,7 +240,8 @@ impl Encoder {
             r.client_ip_address.as_deref().map(str::to_owned),
             r.client_info_string.as_deref().map(str::to_owned),
             r.logon_type.map(|l| l.to_string()),
-            r.external_access.map(|b| if b { "True" } else { "False" }.to_owned()),
+            r.external_access
+                .map(|b| if b { "True" } else { "False" }.to_owned()),
             r.mailbox_owner_upn.as_deref().map(str::to_owned),
             r.mailbox_guid.as_deref().map(str::to_owned),
             r.logon_user_sid.as_deref().map(str::to_owned),
@@ -249,9 +249,10 @@ impl Encoder {
             r.client_app_id.as_deref().map(str::to_owned),
             r.originating_server.as_deref().map(str::to_owned),
             r.mail_access_type.map(|t| t.as_str().to_owned()),
-            r.is_throttled.map(|b| if b { "True" } else { "False" }.to_owned()),
+            r.is_throttled
+                .map(|b| if b { "True" } else { "False" }.to_owned()),
             r.operation_count.map(|c| c.to_string()),
-            owned((flags & AUDITSIFT_FLAG_NO_RAW == 0).then(|| r.raw.to_string())),
+            (flags & AUDITSIFT_FLAG_NO_RAW == 0).then(|| r.raw.to_string()),
             Some(r.detail()),
         ];
         for v in &values {
@@ -280,10 +281,10 @@ impl Encoder {
                 self.row(AuditsiftTable::Folders, &[n, p0, p1, m0, m1]);
             }
         }
-        if flags & AUDITSIFT_FLAG_FULL_TREE != 0 {
-            if let Ok(value) = serde_json::from_str::<serde_json::Value>(&r.raw) {
-                self.tree(n, -1, None, &value);
-            }
+        if flags & AUDITSIFT_FLAG_FULL_TREE != 0
+            && let Ok(value) = serde_json::from_str::<serde_json::Value>(&r.raw)
+        {
+            self.tree(n, -1, None, &value);
         }
     }
 
@@ -300,7 +301,10 @@ impl Encoder {
             Value::Array(_) => (AuditsiftNodeKind::Array, None),
         };
         let [v0, v1] = self.text(text.as_deref());
-        self.row(AuditsiftTable::Tree, &[record, parent, kind as i64, k0, k1, v0, v1]);
+        self.row(
+            AuditsiftTable::Tree,
+            &[record, parent, kind as i64, k0, k1, v0, v1],
+        );
         match value {
             Value::Object(map) => {
                 for (k, v) in map {
@@ -318,7 +322,11 @@ impl Encoder {
 
     /// Adds one rejected document.
     pub(crate) fn error(&mut self, e: &RecordError) {
-        let reason = if e.source.is_empty() { e.reason.clone() } else { format!("{}: {}", e.source, e.reason) };
+        let reason = if e.source.is_empty() {
+            e.reason.clone()
+        } else {
+            format!("{}: {}", e.source, e.reason)
+        };
         let [r0, r1] = self.text(Some(&reason));
         let [w0, w1] = self.text(Some(&e.raw));
         self.row(AuditsiftTable::Errors, &[e.index as i64, r0, r1, w0, w1]);
@@ -331,23 +339,41 @@ impl Encoder {
             let [i0, i1] = self.text(s.session_id.as_deref());
             let [f0, f1] = self.text(s.first_seen.as_ref().map(format_utc).as_deref());
             let [l0, l1] = self.text(s.last_seen.as_ref().map(format_utc).as_deref());
-            self.row(AuditsiftTable::Sessions, &[i0, i1, f0, f1, l0, l1, s.records as i64]);
+            self.row(
+                AuditsiftTable::Sessions,
+                &[i0, i1, f0, f1, l0, l1, s.records as i64],
+            );
             let row = row as i64;
             for (kind, set) in [
                 (AuditsiftSessionValue::User, &s.users),
                 (AuditsiftSessionValue::MailboxOwner, &s.mailbox_owners),
                 (AuditsiftSessionValue::ClientIp, &s.client_ips),
-                (AuditsiftSessionValue::ClientInfoString, &s.client_info_strings),
+                (
+                    AuditsiftSessionValue::ClientInfoString,
+                    &s.client_info_strings,
+                ),
                 (AuditsiftSessionValue::AadSessionId, &s.aad_session_ids),
             ] {
                 for v in set {
                     let [v0, v1] = self.text(Some(v));
-                    self.row(AuditsiftTable::SessionValues, &[row, kind as i64, v0, v1, 1]);
+                    self.row(
+                        AuditsiftTable::SessionValues,
+                        &[row, kind as i64, v0, v1, 1],
+                    );
                 }
             }
             for (op, count) in &s.operations {
                 let [v0, v1] = self.text(Some(op));
-                self.row(AuditsiftTable::SessionValues, &[row, AuditsiftSessionValue::Operation as i64, v0, v1, *count as i64]);
+                self.row(
+                    AuditsiftTable::SessionValues,
+                    &[
+                        row,
+                        AuditsiftSessionValue::Operation as i64,
+                        v0,
+                        v1,
+                        *count as i64,
+                    ],
+                );
             }
         }
     }
