@@ -182,12 +182,14 @@ thread_local! {
 }
 
 impl SessionPrefilter {
-    /// `None` when there are no ids (the caller then parses everything).
+    /// `None` when there are no ids, or when an id has a character that JSON may write in more
+    /// than one way besides `\u00XX` (the caller then parses everything).
     fn new<'a>(ids: impl IntoIterator<Item = &'a String>) -> Option<SessionPrefilter> {
-        let folded: Vec<Vec<u8>> = ids.into_iter().map(|id| fold(id.as_bytes())).collect();
-        if folded.is_empty() {
+        let ids: Vec<&String> = ids.into_iter().collect();
+        if ids.is_empty() || !ids.iter().all(|id| id.bytes().all(is_plain_json_byte)) {
             return None;
         }
+        let folded: Vec<Vec<u8>> = ids.iter().map(|id| fold(id.as_bytes())).collect();
         let id_chars = folded
             .iter()
             .flatten()
@@ -230,6 +232,13 @@ impl SessionPrefilter {
             code.is_some_and(|c| c < 128 && self.id_chars & (1u128 << c) != 0)
         })
     }
+}
+
+/// True for the bytes a JSON string holds as themselves unless written as `\u00XX`: printable
+/// ASCII but `"` and `\\` (always escaped) and `/` (may be `\/`). A non-ASCII character may be
+/// written as `\uXXXX`, which the byte search would miss. Real session ids are GUIDs.
+fn is_plain_json_byte(b: u8) -> bool {
+    matches!(b, b' '..=b'~') && !matches!(b, b'"' | b'\\' | b'/')
 }
 
 /// ASCII letters to lower case, digits and `-` unchanged (see [`SessionPrefilter`]).

@@ -17,10 +17,25 @@ fn committed_header_is_current() {
     );
 }
 
-/// The directory holding libauditsift.so: the test binary sits in target/<profile>/deps.
+/// The directory holding the cdylib. The test binary sits in target/<profile>/deps, and so does the
+/// cdylib that `cargo test` builds: cargo copies it up to target/<profile> only on `cargo build`,
+/// so a clean checkout's `cargo test` finds it in deps alone.
 fn library_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    exe.parent().and_then(Path::parent).unwrap().to_path_buf()
+    let deps = exe.parent().unwrap();
+    [deps, deps.parent().unwrap()]
+        .into_iter()
+        .find(|dir| dir.join(library_file_name()).is_file())
+        .unwrap_or(deps)
+        .to_path_buf()
+}
+
+fn library_file_name() -> String {
+    format!(
+        "{}auditsift{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    )
 }
 
 /// Compiles the C test and returns its path (shared with scripts/valgrind-c-test.sh).

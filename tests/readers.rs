@@ -486,6 +486,22 @@ fn oversized_documents_are_reported_and_skipped() {
         cell(&ok("a")),
         "y,z\n".repeat(50_000)
     );
+    // A row of endless empty fields is bounded too (by its number of fields).
+    let fields = format!(
+        "CreationDate,AuditData\n2026-03-02,{}\n{}\n2026-03-02,{}\n",
+        cell(&ok("a")),
+        ",".repeat(200_000),
+        cell(&ok("b"))
+    );
+    let all = read_named("fields.csv", fields.into_bytes(), small, 8192);
+    assert_eq!(all.docs.len(), 2);
+    assert_eq!(all.errors.len(), 1);
+    assert_eq!(all.errors[0].source, "fields.csv:row 2 (line 3)");
+    assert!(
+        all.errors[0]
+            .reason
+            .starts_with("row of 200001 fields has more than the 65536")
+    );
     let all = read_named("open.csv", unterminated.into_bytes(), small, 8192);
     assert_eq!(all.docs.len(), 1);
     assert_eq!(all.errors.len(), 1);

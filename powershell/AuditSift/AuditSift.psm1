@@ -105,7 +105,8 @@ function Import-AuditSiftInterop {
     }
     # The path goes into a verbatim C# string, where a quote is written twice.
     $source = ($parts -join "`n").Replace($script:LibraryPlaceholder, $LibraryPath.Replace('"', '""'))
-    Add-Type -TypeDefinition $source -Language CSharp -ErrorAction Stop
+    # -IgnoreWarnings: a compiler warning (they differ between CodeDom and Roslyn) must not stop the import.
+    Add-Type -TypeDefinition $source -Language CSharp -IgnoreWarnings -ErrorAction Stop
 }
 
 $script:NativeLibraryPath = Resolve-AuditSiftLibrary

@@ -144,14 +144,11 @@ pub fn parse_time(text: &str, end_of_day: bool) -> Result<DateTime<Utc>, String>
         return Ok(t);
     }
     // Minutes without seconds: insert them.
-    let bytes = text.as_bytes();
-    if bytes.len() >= 16 && matches!(bytes[10], b'T' | b't' | b' ') && bytes[13] == b':' {
-        let with_seconds = format!("{}:00{}", &text[..16], &text[16..]);
-        if (bytes.len() == 16 || !bytes[16].is_ascii_digit())
-            && let Some(t) = parse_iso_utc(&with_seconds)
-        {
-            return Ok(t);
-        }
+    if let (Some(minutes), Some(zone)) = (text.get(..16), text.get(16..))
+        && !zone.starts_with(':')
+        && let Some(t) = parse_iso_utc(&format!("{minutes}:00{zone}"))
+    {
+        return Ok(t);
     }
     let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
         format!(
@@ -197,7 +194,14 @@ mod tests {
         );
         assert_eq!(iso("2026-03-02T06:30", false), "2026-03-02T06:30:00Z");
         assert_eq!(iso("2026-03-02T08:30+02:00", false), "2026-03-02T06:30:00Z");
-        for bad in ["yesterday", "3/2/2026", "2026-02-30", "2026-03-02T25:00:00"] {
+        for bad in [
+            "yesterday",
+            "3/2/2026",
+            "2026-02-30",
+            "2026-03-02T25:00:00",
+            "2026-03-02T06:0€",
+            "2026-03-02T06:00:",
+        ] {
             assert!(parse_time(bad, false).is_err(), "{bad}");
         }
     }

@@ -30,7 +30,8 @@ pub fn run(args: &ConvertArgs) -> Result<i32, Failure> {
         ConvertFormatArg::Csv => Format::Csv,
         ConvertFormatArg::Jsonl => Format::Jsonl,
     };
-    let out = BufWriter::with_capacity(1 << 20, io::stdout().lock());
+    // Records are encoded in chunks larger than this buffer, which then go straight through.
+    let out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let mut writer = RecordWriter::new(out, format, !args.no_raw).map_err(Failure::output)?;
     let mut dedupe = Deduper::default();
     let mut duplicates = 0u64;

@@ -7,6 +7,7 @@
 
 pub mod error;
 pub mod result;
+mod tree;
 
 use std::slice;
 

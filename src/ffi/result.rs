@@ -1,8 +1,9 @@
 //! `AuditsiftResult`: an immutable result, one UTF-8 text buffer plus integer tables pointing into
 //! it, so a host copies each out once per batch instead of calling once per field.
 
+use super::tree::write_tree;
 use crate::batch::{Collected, RecordError, Tally};
-use crate::record::AuditRecord;
+use crate::record::{AuditRecord, replace_lone_surrogates};
 use crate::session::SessionInventory;
 use crate::time::format_utc;
 
@@ -201,7 +202,7 @@ pub(crate) struct Encoder {
 
 impl Encoder {
     /// A text reference `(offset, length)`; `(-1, 0)` for absent text.
-    fn text(&mut self, s: Option<&str>) -> [i64; 2] {
+    pub(crate) fn text(&mut self, s: Option<&str>) -> [i64; 2] {
         match s {
             None => [-1, 0],
             Some(s) => {
@@ -212,8 +213,25 @@ impl Encoder {
         }
     }
 
-    fn row(&mut self, table: AuditsiftTable, values: &[i64]) {
+    /// Appends one row to a table.
+    pub(crate) fn row(&mut self, table: AuditsiftTable, values: &[i64]) {
         self.result.tables[table as usize].extend_from_slice(values);
+    }
+
+    /// The number of int64 values in a table so far.
+    pub(crate) fn table_len(&self, table: AuditsiftTable) -> usize {
+        self.result.tables[table as usize].len()
+    }
+
+    /// The length of the text buffer so far.
+    pub(crate) fn text_len(&self) -> usize {
+        self.result.text.len()
+    }
+
+    /// Drops what was written to a table and the text buffer after the given lengths.
+    pub(crate) fn truncate(&mut self, table: AuditsiftTable, table_len: usize, text_len: usize) {
+        self.result.tables[table as usize].truncate(table_len);
+        self.result.text.truncate(text_len);
     }
 
     /// Adds one record with all its tables.
@@ -221,42 +239,48 @@ impl Encoder {
         let n = self.result.count as i64;
         self.result.count += 1;
         self.row(AuditsiftTable::Origins, &[origin as i64]);
-        let values: [Option<String>; FIELD_COUNT] = [
-            r.creation_time.as_ref().map(format_utc),
-            r.id.as_deref().map(str::to_owned),
-            r.operation.as_deref().map(str::to_owned),
-            r.record_type.map(|t| t.to_string()),
-            r.record_type_name.as_deref().map(str::to_owned),
-            r.workload.as_deref().map(str::to_owned),
-            r.result_status.as_deref().map(str::to_owned),
-            r.user_id.as_deref().map(str::to_owned),
-            r.user_key.as_deref().map(str::to_owned),
-            r.user_type.as_deref().map(str::to_owned),
-            r.organization_id.as_deref().map(str::to_owned),
-            r.client_ip.as_deref().map(str::to_owned),
-            r.client_address.map(|a| a.to_string()),
-            r.session_id.as_deref().map(str::to_owned),
-            r.aad_session_id.as_deref().map(str::to_owned),
-            r.client_ip_address.as_deref().map(str::to_owned),
-            r.client_info_string.as_deref().map(str::to_owned),
-            r.logon_type.map(|l| l.to_string()),
-            r.external_access
-                .map(|b| if b { "True" } else { "False" }.to_owned()),
-            r.mailbox_owner_upn.as_deref().map(str::to_owned),
-            r.mailbox_guid.as_deref().map(str::to_owned),
-            r.logon_user_sid.as_deref().map(str::to_owned),
-            r.app_id.as_deref().map(str::to_owned),
-            r.client_app_id.as_deref().map(str::to_owned),
-            r.originating_server.as_deref().map(str::to_owned),
-            r.mail_access_type.map(|t| t.as_str().to_owned()),
-            r.is_throttled
-                .map(|b| if b { "True" } else { "False" }.to_owned()),
-            r.operation_count.map(|c| c.to_string()),
-            (flags & AUDITSIFT_FLAG_NO_RAW == 0).then(|| r.raw.to_string()),
-            Some(r.detail()),
+        let flag = |b: bool| if b { "True" } else { "False" };
+        // Values that are not text already are rendered here; the rest are written as they are.
+        let time = r.creation_time.as_ref().map(format_utc);
+        let record_type = r.record_type.map(|t| t.to_string());
+        let address = r.client_address.map(|a| a.to_string());
+        let logon_type = r.logon_type.map(|l| l.to_string());
+        let operation_count = r.operation_count.map(|c| c.to_string());
+        let detail = r.detail();
+        let values: [Option<&str>; FIELD_COUNT] = [
+            time.as_deref(),
+            r.id.as_deref(),
+            r.operation.as_deref(),
+            record_type.as_deref(),
+            r.record_type_name.as_deref(),
+            r.workload.as_deref(),
+            r.result_status.as_deref(),
+            r.user_id.as_deref(),
+            r.user_key.as_deref(),
+            r.user_type.as_deref(),
+            r.organization_id.as_deref(),
+            r.client_ip.as_deref(),
+            address.as_deref(),
+            r.session_id.as_deref(),
+            r.aad_session_id.as_deref(),
+            r.client_ip_address.as_deref(),
+            r.client_info_string.as_deref(),
+            logon_type.as_deref(),
+            r.external_access.map(flag),
+            r.mailbox_owner_upn.as_deref(),
+            r.mailbox_guid.as_deref(),
+            r.logon_user_sid.as_deref(),
+            r.app_id.as_deref(),
+            r.client_app_id.as_deref(),
+            r.originating_server.as_deref(),
+            r.mail_access_type.map(|t| t.as_str()),
+            r.is_throttled.map(flag),
+            operation_count.as_deref(),
+            (flags & AUDITSIFT_FLAG_NO_RAW == 0).then_some(&*r.raw),
+            Some(&detail),
         ];
-        for v in &values {
-            let t = self.text(v.as_deref());
+        for v in values {
+            let t = self.text(v);
             self.row(AuditsiftTable::Fields, &t);
         }
         for item in &r.items {
@@ -281,42 +305,11 @@ impl Encoder {
                 self.row(AuditsiftTable::Folders, &[n, p0, p1, m0, m1]);
             }
         }
-        if flags & AUDITSIFT_FLAG_FULL_TREE != 0
-            && let Ok(value) = serde_json::from_str::<serde_json::Value>(&r.raw)
-        {
-            self.tree(n, -1, None, &value);
-        }
-    }
-
-    fn tree(&mut self, record: i64, parent: i64, key: Option<&str>, value: &serde_json::Value) {
-        use serde_json::Value;
-        let me = (self.result.tables[AuditsiftTable::Tree as usize].len() / 7) as i64;
-        let [k0, k1] = self.text(key);
-        let (kind, text) = match value {
-            Value::Null => (AuditsiftNodeKind::Null, None),
-            Value::Bool(b) => (AuditsiftNodeKind::Bool, Some(b.to_string())),
-            Value::Number(n) => (AuditsiftNodeKind::Number, Some(n.to_string())),
-            Value::String(s) => (AuditsiftNodeKind::String, Some(s.clone())),
-            Value::Object(_) => (AuditsiftNodeKind::Object, None),
-            Value::Array(_) => (AuditsiftNodeKind::Array, None),
-        };
-        let [v0, v1] = self.text(text.as_deref());
-        self.row(
-            AuditsiftTable::Tree,
-            &[record, parent, kind as i64, k0, k1, v0, v1],
-        );
-        match value {
-            Value::Object(map) => {
-                for (k, v) in map {
-                    self.tree(record, me, Some(k), v);
-                }
+        if flags & AUDITSIFT_FLAG_FULL_TREE != 0 && !write_tree(self, n, &r.raw) {
+            // Only a record read after its lone surrogates were replaced gets here.
+            if let Some(repaired) = replace_lone_surrogates(&r.raw) {
+                write_tree(self, n, &repaired);
             }
-            Value::Array(items) => {
-                for v in items {
-                    self.tree(record, me, None, v);
-                }
-            }
-            _ => {}
         }
     }
 

@@ -1,122 +1,16 @@
 //! A batch of documents read from one input: their texts in one buffer, where each came from,
 //! the values the file gives next to them, and the rows that could not be read.
 
-use std::fmt;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock};
 
 use memchr::memmem;
 use rayon::prelude::*;
 
+use super::fallback::{FALLBACK_FIELDS, Fallback, FallbackField};
+use super::location::Location;
 use super::unwrap::{Unwrapped, unwrap_document};
 use crate::batch::RecordError;
-
-/// How a file counts its documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
-    /// JSON lines: `line N`.
-    Line,
-    /// CSV: `row N (line L)`, N counting data rows from 1 (the header is not a row).
-    Row,
-    /// JSON array or concatenated JSON values: `record N (line L)`.
-    Record,
-}
-
-/// Where a document sits in its file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Location {
-    /// How the file counts.
-    pub unit: Unit,
-    /// The line, row or record number (1-based).
-    pub number: u64,
-    /// The line the document starts on (1-based).
-    pub line: u64,
-    /// The 1-based position inside a Graph response page (`{"value": [...]}`); 0 otherwise.
-    pub element: u32,
-}
-
-impl Location {
-    /// A JSON line.
-    pub fn line(line: u64) -> Location {
-        Location {
-            unit: Unit::Line,
-            number: line,
-            line,
-            element: 0,
-        }
-    }
-
-    /// A CSV data row starting on `line`.
-    pub fn row(row: u64, line: u64) -> Location {
-        Location {
-            unit: Unit::Row,
-            number: row,
-            line,
-            element: 0,
-        }
-    }
-
-    /// A JSON record starting on `line`.
-    pub fn record(record: u64, line: u64) -> Location {
-        Location {
-            unit: Unit::Record,
-            number: record,
-            line,
-            element: 0,
-        }
-    }
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.unit {
-            Unit::Line => write!(f, "line {}", self.number)?,
-            Unit::Row => write!(f, "row {} (line {})", self.number, self.line)?,
-            Unit::Record => write!(f, "record {} (line {})", self.number, self.line)?,
-        }
-        if self.element > 0 {
-            write!(f, ", element {}", self.element)?;
-        }
-        Ok(())
-    }
-}
-
-/// The values a file gives next to a document's AuditData, by the AuditData field they stand in
-/// for. They are used only where the AuditData itself lacks the field.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Fallback<'a> {
-    /// `CreationDate` (CSV, Search-UnifiedAuditLog objects) or Graph's `createdDateTime`; may be
-    /// in a host's culture (`3/12/2025 7:31:34 AM`).
-    pub creation_date: Option<&'a str>,
-    /// `RecordType` (often a name such as `ExchangeItem`) or Graph's `auditLogRecordType`.
-    pub record_type: Option<&'a str>,
-    /// `UserId`/`UserIds`, or Graph's `userPrincipalName`.
-    pub user_id: Option<&'a str>,
-    /// `RecordId`/`Identity`, or Graph's `id`.
-    pub id: Option<&'a str>,
-    /// `Operation`/`Operations`, or Graph's `operation`.
-    pub operation: Option<&'a str>,
-}
-
-impl Fallback<'_> {
-    /// True when the file gave no value at all.
-    pub fn is_empty(&self) -> bool {
-        *self == Fallback::default()
-    }
-}
-
-/// The fields of [`Fallback`], as indices of a document's fallback spans.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum FallbackField {
-    CreationDate = 0,
-    RecordType = 1,
-    UserId = 2,
-    Id = 3,
-    Operation = 4,
-}
-
-/// Number of [`FallbackField`]s.
-pub(crate) const FALLBACK_FIELDS: usize = 5;
 
 /// Something a reader noticed that does not stop a document from being read.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,7 +19,9 @@ use memchr::memchr_iter;
 use serde::ser::{SerializeMap, Serializer};
 
 use super::ReaderOptions;
-use super::batch::{BatchBuilder, FALLBACK_FIELDS, FallbackField, Location, RAW_KEEP, raw_prefix};
+use super::batch::{BatchBuilder, RAW_KEEP, raw_prefix};
+use super::fallback::{FALLBACK_FIELDS, FallbackField};
+use super::location::Location;
 use super::source::Source;
 
 /// Header names of the fallback columns, by field (first present wins).
@@ -60,8 +62,13 @@ enum RecordRead {
         end: usize,
         line: u64,
     },
-    /// Longer than the limit; skipped.
-    Oversize { line: u64, raw: String, bytes: u64 },
+    /// Longer than the limit, or with more than [`MAX_FIELDS`] fields; skipped.
+    Oversize {
+        line: u64,
+        raw: String,
+        bytes: u64,
+        fields: u64,
+    },
     /// No more records.
     End,
 }
@@ -80,6 +87,10 @@ pub(crate) struct CsvReader {
     /// Newlines consumed so far.
     newlines: u64,
 }
+
+/// Most fields a row may have; a row with more is reported like an over-long one (the field
+/// offsets would otherwise grow without bound on a row of empty fields).
+const MAX_FIELDS: usize = 1 << 16;
 
 /// Bytes read from the source at a time.
 const INPUT_CHUNK: usize = 1 << 20;
@@ -236,8 +247,8 @@ impl CsvReader {
         let line = self.newlines + 1;
         let mut written = 0usize;
         let mut ends = 0usize;
-        // Bytes dropped once the record went over the limit, and its first bytes.
-        let mut skipped: Option<(u64, String)> = None;
+        // Bytes and fields dropped once the record went over the limit, and its first bytes.
+        let mut skipped: Option<(u64, u64, String)> = None;
         loop {
             if self.in_pos == self.in_len && !src.at_eof() {
                 self.refill(src)?;
@@ -257,27 +268,30 @@ impl CsvReader {
             self.in_pos += nin;
             written += nout;
             ends += nend;
-            if written > max {
-                let (bytes, _) = skipped.get_or_insert_with(|| {
-                    (0, self.row_prefix(&out[start..start + written], ends))
+            if written > max || ends > MAX_FIELDS {
+                let (bytes, fields, _) = skipped.get_or_insert_with(|| {
+                    (0, 0, self.row_prefix(&out[start..start + written], ends))
                 });
                 *bytes += written as u64;
+                *fields += ends as u64;
                 written = 0;
                 ends = 0;
             }
             match result {
                 ReadRecordResult::InputEmpty | ReadRecordResult::OutputFull => {}
                 ReadRecordResult::OutputEndsFull => {
-                    if skipped.is_some() {
+                    if let Some((_, fields, _)) = &mut skipped {
+                        *fields += ends as u64;
                         ends = 0;
                     }
                 }
                 ReadRecordResult::Record => {
-                    if let Some((bytes, raw)) = skipped {
+                    if let Some((bytes, fields, raw)) = skipped {
                         return Ok(RecordRead::Oversize {
                             line,
                             raw,
                             bytes: bytes + written as u64,
+                            fields: fields + ends as u64,
                         });
                     }
                     return Ok(RecordRead::Row {
@@ -325,18 +339,26 @@ impl CsvReader {
             let start = *used;
             match self.read_record(src, out, start, options.max_document_bytes)? {
                 RecordRead::End => return Ok(()),
-                RecordRead::Oversize { line, raw, bytes } => {
+                RecordRead::Oversize {
+                    line,
+                    raw,
+                    bytes,
+                    fields,
+                } => {
                     self.row += 1;
-                    b.push_error(
-                        self.row,
-                        Location::row(self.row, line),
+                    let reason = if fields > MAX_FIELDS as u64 {
+                        format!(
+                            "row of {fields} fields has more than the {MAX_FIELDS} a record may \
+                             have; skipped"
+                        )
+                    } else {
                         format!(
                             "row of {bytes} bytes is longer than the {}-byte limit for one record \
                              (an unterminated quote?); skipped",
                             options.max_document_bytes
-                        ),
-                        raw,
-                    );
+                        )
+                    };
+                    b.push_error(self.row, Location::row(self.row, line), reason, raw);
                 }
                 RecordRead::Row { fields, end, line } => {
                     if fields == 1 && self.ends[0] == 0 {

@@ -11,7 +11,8 @@ use std::io;
 use memchr::{memchr_iter, memchr2};
 
 use super::ReaderOptions;
-use super::batch::{BatchBuilder, Location, raw_prefix};
+use super::batch::{BatchBuilder, raw_prefix};
+use super::location::Location;
 use super::source::Source;
 
 /// Where the scanner is.

@@ -9,7 +9,8 @@ use std::io;
 use memchr::memchr;
 
 use super::ReaderOptions;
-use super::batch::{BatchBuilder, Location, raw_prefix};
+use super::batch::{BatchBuilder, raw_prefix};
+use super::location::Location;
 use super::source::Source;
 
 /// A line over the limit, being skipped.

@@ -22,8 +22,10 @@
 
 mod batch;
 mod csv_rows;
+mod fallback;
 mod json_stream;
 mod lines;
+mod location;
 pub mod pipeline;
 mod source;
 mod unwrap;
@@ -35,7 +37,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
-pub use batch::{Batch, Fallback, Location, Unit, Warning, WarningKind};
+pub use batch::{Batch, Warning, WarningKind};
+pub use fallback::Fallback;
+pub use location::{Location, Unit};
 pub use source::Encoding;
 
 use batch::BatchBuilder;
@@ -145,7 +149,6 @@ pub struct Reader {
     /// An error met while filling the last batch, returned by the next call.
     pending_error: Option<InputError>,
     finished: bool,
-    batches: u64,
     /// Buffers of finished batches, to read the next ones into.
     spare: Vec<Vec<u8>>,
 }
@@ -228,7 +231,6 @@ impl Reader {
             options,
             pending_error: None,
             finished: false,
-            batches: 0,
             spare: Vec::new(),
         })
     }
@@ -304,7 +306,6 @@ impl Reader {
                 self.finished = true;
             }
             if got > 0 {
-                self.batches += 1;
                 return Ok(Some(b));
             }
             self.reuse_buffer(b.buf);

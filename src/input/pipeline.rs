@@ -7,7 +7,6 @@
 //! accounted for in the [`Tally`]; every item that could not be read goes to the [`Observer`]
 //! with its location, reason and raw text.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io;
 use std::path::PathBuf;
@@ -16,13 +15,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
 use super::batch::BatchBuilder;
-use super::{
-    Batch, Encoding, Fallback, InputError, Reader, ReaderOptions, Shape, Warning, WarningKind,
-};
+use super::{Batch, Encoding, InputError, Reader, ReaderOptions, Shape, Warning, WarningKind};
 use crate::batch::{RecordError, Tally, parse_batch};
 use crate::filter::{Filter, FilterSpec};
-use crate::record::{AuditRecord, record_type_name};
-use crate::time::{DateOrder, format_utc, parse_culture_datetime};
+use crate::record::AuditRecord;
+use crate::time::format_utc;
 
 /// How [`read_inputs`] reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -338,7 +335,7 @@ fn process_batch(
     let mut kept = outcome.records;
     kept.retain_mut(|(i, record)| {
         let i = *i;
-        let ambiguous = apply_fallback(record, batch.fallback(i));
+        let ambiguous = batch.fallback(i).apply_to(record);
         if ambiguous.is_some() || record.creation_time_ambiguous {
             let shown = record
                 .creation_time
@@ -373,49 +370,4 @@ fn process_batch(
         records: kept,
         first_origin: origin,
     })
-}
-
-/// Fills in what the AuditData lacks from the file's own values. Returns the date text when the
-/// time came from a culture-formatted date whose day and month could be swapped.
-fn apply_fallback<'a>(record: &mut AuditRecord<'a>, fallback: Fallback<'a>) -> Option<&'a str> {
-    if fallback.is_empty() {
-        return None;
-    }
-    let mut ambiguous = None;
-    if record.creation_time.is_none()
-        && let Some(text) = fallback.creation_date
-        && let Some((time, order)) = parse_culture_datetime(text)
-    {
-        record.creation_time = Some(time);
-        if order == DateOrder::AmbiguousReadMonthFirst {
-            record.creation_time_ambiguous = true;
-            ambiguous = Some(text);
-        }
-    }
-    let fill = |slot: &mut Option<Cow<'a, str>>, value: Option<&'a str>| {
-        if slot.is_none()
-            && let Some(v) = value.map(str::trim).filter(|v| !v.is_empty())
-        {
-            *slot = Some(Cow::Borrowed(v));
-        }
-    };
-    fill(&mut record.id, fallback.id);
-    fill(&mut record.operation, fallback.operation);
-    fill(&mut record.user_id, fallback.user_id);
-    if record.record_type.is_none()
-        && record.record_type_name.is_none()
-        && let Some(text) = fallback
-            .record_type
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-    {
-        match text.parse::<u32>() {
-            Ok(code) => {
-                record.record_type = Some(code);
-                record.record_type_name = record_type_name(code).map(Cow::Borrowed);
-            }
-            Err(_) => record.record_type_name = Some(Cow::Borrowed(text)),
-        }
-    }
-    ambiguous
 }

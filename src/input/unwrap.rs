@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use serde_json::value::RawValue;
 
-use super::batch::{FALLBACK_FIELDS, FallbackField};
+use super::fallback::{FALLBACK_FIELDS, FallbackField};
 
 /// A record taken out of its wrapper.
 #[derive(Debug)]

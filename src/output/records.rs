@@ -193,11 +193,14 @@ fn encode_chunk(
                 .has_headers(false)
                 .from_writer(&mut *buf);
             for r in records {
-                let mut cells = csv_row(r);
-                if include_raw {
-                    cells.push(r.raw.to_string());
-                }
-                w.write_record(cells.iter().map(|c| csv_cell(c).into_owned()))?;
+                let cells = csv_row(r);
+                let raw = include_raw.then_some(r.raw.as_ref());
+                let safe: Vec<_> = cells
+                    .iter()
+                    .map(|c| csv_cell(c))
+                    .chain(raw.map(csv_cell))
+                    .collect();
+                w.write_record(safe.iter().map(|c| c.as_bytes()))?;
             }
             w.flush()?;
         }

@@ -14,6 +14,7 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
 
+pub(crate) use parse::replace_lone_surrogates;
 pub use parse::{ParseError, parse_record};
 pub use types::{LogonType, MailAccessType, record_type_name, user_type_name};
 

@@ -69,9 +69,60 @@ impl From<serde_json::Error> for ParseError {
 /// text is not a single JSON object.
 pub fn parse_record(raw: &str) -> Result<AuditRecord<'_>, ParseError> {
     let body = raw.strip_prefix('\u{feff}').unwrap_or(raw);
-    let Fields(mut record) = serde_json::from_str(body)?;
+    let mut record = match serde_json::from_str::<Fields>(body) {
+        Ok(Fields(record)) => record,
+        Err(error) => match replace_lone_surrogates(body) {
+            // .NET strings may hold a lone UTF-16 surrogate (a subject cut inside an emoji), which
+            // serde_json refuses; read such a record with U+FFFD in its place, raw text untouched.
+            Some(repaired) => match serde_json::from_str::<Fields>(&repaired) {
+                Ok(Fields(record)) => record.into_owned(),
+                Err(_) => return Err(error.into()),
+            },
+            None => return Err(error.into()),
+        },
+    };
     record.raw = Cow::Borrowed(raw);
     Ok(record)
+}
+
+/// The text with every `\uD800`-`\uDFFF` escape that is not half of a surrogate pair written as
+/// `\uFFFD`; `None` when there is none.
+pub(crate) fn replace_lone_surrogates(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let surrogate_at = |at: usize| -> Option<u16> {
+        let hex = bytes.get(at..at + 6)?;
+        if &hex[..2] != b"\\u" {
+            return None;
+        }
+        let code = u16::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()?;
+        (0xD800..=0xDFFF).contains(&code).then_some(code)
+    };
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'\\', &bytes[at..]) {
+        let i = at + found;
+        match surrogate_at(i) {
+            Some(0xD800..=0xDBFF) if surrogate_at(i + 6).is_some_and(|low| low >= 0xDC00) => {
+                at = i + 12;
+            }
+            Some(_) => {
+                let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                o.push_str(&text[copied..i]);
+                o.push_str("\\uFFFD");
+                copied = i + 6;
+                at = i + 6;
+            }
+            // Any other escape: skip the escaped character so `\\u` is not read as `\u`.
+            None => at = i + 2,
+        }
+        if at >= bytes.len() {
+            break;
+        }
+    }
+    let mut o = out?;
+    o.push_str(&text[copied..]);
+    Some(o)
 }
 
 /// The top-level visitor's output, before the raw text is attached.
@@ -370,5 +421,24 @@ fn apply_flat<'de>(
             folder: Some(path),
             ..Default::default()
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_lone_surrogates;
+
+    #[test]
+    fn only_lone_surrogates_are_replaced() {
+        assert_eq!(replace_lone_surrogates(r#"{"a":"\ud83d\ude00 ok"}"#), None);
+        assert_eq!(replace_lone_surrogates(r#"{"a":"\\ud83d"}"#), None);
+        assert_eq!(
+            replace_lone_surrogates(r#"{"a":"x\ud83d","b":"\udc00\ud83d\ude00\\"}"#).as_deref(),
+            Some(r#"{"a":"x\uFFFD","b":"\uFFFD\ud83d\ude00\\"}"#)
+        );
+        assert_eq!(
+            replace_lone_surrogates(r#"{"a":"\uD800\uD800"}"#).as_deref(),
+            Some(r#"{"a":"\uFFFD\uFFFD"}"#)
+        );
     }
 }

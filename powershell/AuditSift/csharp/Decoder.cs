@@ -63,6 +63,12 @@ namespace AuditSift
             return values;
         }
 
+        /// <summary>The copied text buffer.</summary>
+        internal byte[] TextBytes
+        {
+            get { return text; }
+        }
+
         /// <summary>The text at a reference, or null.</summary>
         internal string Text(long offset, long length)
         {
@@ -88,6 +94,49 @@ namespace AuditSift
         {
             long offset = values[at];
             long length = values[at + 1];
+            if (offset < 0 || length < 20 || offset + length > text.Length)
+            {
+                return null;
+            }
+            return IsoTime.Parse(text, (int)offset, (int)length);
+        }
+    }
+
+    /// <summary>
+    /// One batch's records as the native library wrote them: the text buffer and the fields table,
+    /// shared by the batch's AuditRecord objects, which decode a field when it is first read.
+    /// </summary>
+    internal sealed class RecordTable
+    {
+        private const int FieldRow = 2 * (int)NativeField.Count;
+        private readonly byte[] text;
+        private readonly long[] fields;
+
+        internal RecordTable(byte[] text, long[] fields)
+        {
+            this.text = text;
+            this.fields = fields;
+        }
+
+        /// <summary>The text of a field of a row, or null when absent.</summary>
+        internal string Text(int row, int field)
+        {
+            long at = (long)row * FieldRow + 2 * field;
+            long offset = fields[at];
+            long length = fields[at + 1];
+            if (offset < 0 || length < 0 || offset + length > text.Length)
+            {
+                return null;
+            }
+            return length == 0 ? string.Empty : Encoding.UTF8.GetString(text, (int)offset, (int)length);
+        }
+
+        /// <summary>A time field of a row, read from the bytes.</summary>
+        internal DateTime? Time(int row, int field)
+        {
+            long at = (long)row * FieldRow + 2 * field;
+            long offset = fields[at];
+            long length = fields[at + 1];
             if (offset < 0 || length < 20 || offset + length > text.Length)
             {
                 return null;
@@ -173,42 +222,13 @@ namespace AuditSift
             {
                 throw new InvalidOperationException("AuditSift: the native result's tables are shorter than its record count.");
             }
+            // Fields are decoded when first read (see AuditRecord); only the shared table is made here.
+            RecordTable table = new RecordTable(data.TextBytes, f);
             AuditRecord[] records = new AuditRecord[count];
             for (long i = 0; i < count; i++)
             {
-                long row = i * FieldRow;
-                AuditRecord r = new AuditRecord();
+                AuditRecord r = new AuditRecord(table, (int)i);
                 r.Index = origins[i];
-                r.CreationTime = data.TimeAt(f, row + 2 * (int)NativeField.CreationTime);
-                r.Id = data.TextAt(f, row + 2 * (int)NativeField.Id);
-                r.Operation = data.TextAt(f, row + 2 * (int)NativeField.Operation);
-                r.RecordType = ToInt(data.TextAt(f, row + 2 * (int)NativeField.RecordType));
-                r.RecordTypeName = data.TextAt(f, row + 2 * (int)NativeField.RecordTypeName);
-                r.Workload = data.TextAt(f, row + 2 * (int)NativeField.Workload);
-                r.ResultStatus = data.TextAt(f, row + 2 * (int)NativeField.ResultStatus);
-                r.UserId = data.TextAt(f, row + 2 * (int)NativeField.UserId);
-                r.UserKey = data.TextAt(f, row + 2 * (int)NativeField.UserKey);
-                r.UserType = data.TextAt(f, row + 2 * (int)NativeField.UserType);
-                r.OrganizationId = data.TextAt(f, row + 2 * (int)NativeField.OrganizationId);
-                r.ClientIP = data.TextAt(f, row + 2 * (int)NativeField.ClientIP);
-                r.ClientAddress = data.TextAt(f, row + 2 * (int)NativeField.ClientAddress);
-                r.SessionId = data.TextAt(f, row + 2 * (int)NativeField.SessionId);
-                r.AADSessionId = data.TextAt(f, row + 2 * (int)NativeField.AADSessionId);
-                r.ClientIPAddress = data.TextAt(f, row + 2 * (int)NativeField.ClientIPAddress);
-                r.ClientInfoString = data.TextAt(f, row + 2 * (int)NativeField.ClientInfoString);
-                r.LogonType = data.TextAt(f, row + 2 * (int)NativeField.LogonType);
-                r.ExternalAccess = ToBool(data.TextAt(f, row + 2 * (int)NativeField.ExternalAccess));
-                r.MailboxOwnerUPN = data.TextAt(f, row + 2 * (int)NativeField.MailboxOwnerUPN);
-                r.MailboxGuid = data.TextAt(f, row + 2 * (int)NativeField.MailboxGuid);
-                r.LogonUserSid = data.TextAt(f, row + 2 * (int)NativeField.LogonUserSid);
-                r.AppId = data.TextAt(f, row + 2 * (int)NativeField.AppId);
-                r.ClientAppId = data.TextAt(f, row + 2 * (int)NativeField.ClientAppId);
-                r.OriginatingServer = data.TextAt(f, row + 2 * (int)NativeField.OriginatingServer);
-                r.MailAccessType = data.TextAt(f, row + 2 * (int)NativeField.MailAccessType);
-                r.IsThrottled = ToBool(data.TextAt(f, row + 2 * (int)NativeField.IsThrottled));
-                r.OperationCount = ToLong(data.TextAt(f, row + 2 * (int)NativeField.OperationCount));
-                r.AuditData = data.TextAt(f, row + 2 * (int)NativeField.AuditData);
-                r.Detail = data.TextAt(f, row + 2 * (int)NativeField.Detail);
                 records[i] = r;
             }
             AddItems(data, records);
@@ -421,43 +441,6 @@ namespace AuditSift
                 }
             }
             return sessions;
-        }
-
-        private static int? ToInt(string text)
-        {
-            int n;
-            if (text != null && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out n))
-            {
-                return n;
-            }
-            return null;
-        }
-
-        private static long? ToLong(string text)
-        {
-            long n;
-            if (text != null && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out n))
-            {
-                return n;
-            }
-            return null;
-        }
-
-        private static bool? ToBool(string text)
-        {
-            if (text == null)
-            {
-                return null;
-            }
-            if (string.Equals(text, "True", StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-            if (string.Equals(text, "False", StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-            return null;
         }
     }
 }

@@ -14,6 +14,12 @@ namespace AuditSift
     internal enum NativeStatus
     {
         Ok = 0,
+        NullArgument = 1,
+        InvalidArgument = 2,
+        OutOfBounds = 3,
+        InvalidUtf8 = 4,
+        Io = 5,
+        Panic = 6,
     }
 
     /// <summary>AuditsiftTable: the integer tables of a result.</summary>
@@ -92,8 +98,8 @@ namespace AuditSift
         Bool = 1,
         Number = 2,
         String = 3,
-        Array = 4,
-        Object = 5,
+        Object = 4,
+        Array = 5,
     }
 
     /// <summary>AuditsiftSessionValue: the kinds of values listed for a session.</summary>
@@ -202,10 +208,10 @@ namespace AuditSift
         internal static extern int auditsift_filter_add(FilterHandle filter, int field, byte[] value, UIntPtr length);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern int auditsift_filter_set_start(FilterHandle filter, byte[] time, UIntPtr length);
+        internal static extern int auditsift_filter_set_start(FilterHandle filter, long unixMilliseconds);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern int auditsift_filter_set_end(FilterHandle filter, byte[] time, UIntPtr length);
+        internal static extern int auditsift_filter_set_end(FilterHandle filter, long unixMilliseconds);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void auditsift_filter_free(IntPtr filter);
@@ -216,6 +222,14 @@ namespace AuditSift
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true, EntryPoint = "auditsift_parse_batch")]
         internal static extern int auditsift_parse_batch_unfiltered(byte[] data, UIntPtr dataLength, ulong[] offsets,
+            UIntPtr documentCount, IntPtr noFilter, uint flags, out ResultHandle result);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_parse_batch_utf16(IntPtr[] documents, UIntPtr[] lengths,
+            UIntPtr documentCount, FilterHandle filter, uint flags, out ResultHandle result);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true, EntryPoint = "auditsift_parse_batch_utf16")]
+        internal static extern int auditsift_parse_batch_utf16_unfiltered(IntPtr[] documents, UIntPtr[] lengths,
             UIntPtr documentCount, IntPtr noFilter, uint flags, out ResultHandle result);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -374,7 +388,8 @@ namespace AuditSift
             }
             string message = LastError();
             throw new InvalidOperationException(
-                "AuditSift: " + call + " failed (status " + status + ")"
+                "AuditSift: " + call + " failed ("
+                + (Enum.IsDefined(typeof(NativeStatus), status) ? ((NativeStatus)status).ToString() : "status " + status) + ")"
                 + (message.Length > 0 ? ": " + message : "."));
         }
 

@@ -4,6 +4,7 @@ namespace AuditSift
 {
     using System;
     using System.Collections.Generic;
+    using System.Runtime.InteropServices;
     using System.Text;
 
     /// <summary>Which records an investigator wants. Empty lists mean "any".</summary>
@@ -66,15 +67,17 @@ namespace AuditSift
                 AddAll(handle, NativeFilterField.User, UserIds);
                 AddAll(handle, NativeFilterField.Operation, Operations);
                 AddAll(handle, NativeFilterField.IPAddress, IPAddresses);
+                // The library keeps milliseconds: the window is widened to whole milliseconds at both
+                // ends, so that a bound never drops a record it includes.
                 if (StartTime.HasValue)
                 {
-                    byte[] t = Native.Utf8(TextValue.IsoUtc(StartTime.Value));
-                    Native.Check(NativeMethods.auditsift_filter_set_start(handle, t, Native.Size(t.Length)), "auditsift_filter_set_start");
+                    Native.Check(NativeMethods.auditsift_filter_set_start(handle, UnixMilliseconds(StartTime.Value, false)),
+                        "auditsift_filter_set_start");
                 }
                 if (EndTime.HasValue)
                 {
-                    byte[] t = Native.Utf8(TextValue.IsoUtc(EndTime.Value));
-                    Native.Check(NativeMethods.auditsift_filter_set_end(handle, t, Native.Size(t.Length)), "auditsift_filter_set_end");
+                    Native.Check(NativeMethods.auditsift_filter_set_end(handle, UnixMilliseconds(EndTime.Value, true)),
+                        "auditsift_filter_set_end");
                 }
             }
             catch
@@ -83,6 +86,24 @@ namespace AuditSift
                 throw;
             }
             return handle;
+        }
+
+        /// <summary>
+        /// Milliseconds since 1970-01-01 UTC (a time without a zone is taken as local), rounded down, or
+        /// up when <paramref name="roundUp"/> is set.
+        /// </summary>
+        internal static long UnixMilliseconds(DateTime time, bool roundUp)
+        {
+            DateTime utc = time.Kind == DateTimeKind.Utc ? time : time.ToUniversalTime();
+            long ticks = utc.Ticks - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
+            long ms = ticks / TimeSpan.TicksPerMillisecond;
+            long rest = ticks % TimeSpan.TicksPerMillisecond;
+            if (rest < 0)
+            {
+                ms--;
+                rest += TimeSpan.TicksPerMillisecond;
+            }
+            return roundUp && rest > 0 ? ms + 1 : ms;
         }
 
         private static void AddAll(FilterHandle handle, NativeFilterField field, string[] values)
@@ -447,13 +468,94 @@ namespace AuditSift
         internal long Index { get; private set; }
     }
 
-    /// <summary>Encodes a batch of documents into one reused UTF-8 buffer with offsets, and parses it.</summary>
+    /// <summary>
+    /// Hands a batch of documents to the native parser in one call. When the library has
+    /// auditsift_parse_batch_utf16, the .NET strings are pinned and read in place (the library skips
+    /// the documents that cannot match a session filter and transcodes only the others); otherwise they
+    /// are encoded into one reused UTF-8 buffer with offsets.
+    /// </summary>
     internal sealed class BatchEncoder
     {
+        private static readonly object ProbeGate = new object();
+        private static int utf16State; // 0 unknown, 1 available, 2 missing
+
         private byte[] buffer = new byte[1 << 16];
         private ulong[] offsets = new ulong[1];
+        private GCHandle[] handles = new GCHandle[0];
+        private IntPtr[] pointers = new IntPtr[0];
+        private UIntPtr[] lengths = new UIntPtr[0];
+
+        /// <summary>True when the library reads UTF-16 documents in place.</summary>
+        internal static bool Utf16Available
+        {
+            get
+            {
+                lock (ProbeGate)
+                {
+                    if (utf16State == 0)
+                    {
+                        try
+                        {
+                            ResultHandle empty;
+                            int status = NativeMethods.auditsift_parse_batch_utf16_unfiltered(null, null, UIntPtr.Zero,
+                                IntPtr.Zero, 0, out empty);
+                            if (empty != null)
+                            {
+                                empty.Dispose();
+                            }
+                            utf16State = status == (int)NativeStatus.Ok ? 1 : 2;
+                        }
+                        catch (EntryPointNotFoundException)
+                        {
+                            utf16State = 2;
+                        }
+                    }
+                    return utf16State == 1;
+                }
+            }
+        }
 
         internal ResultHandle Parse(List<string> documents, FilterHandle filter, uint flags)
+        {
+            return Utf16Available ? ParseUtf16(documents, filter, flags) : ParseUtf8(documents, filter, flags);
+        }
+
+        private ResultHandle ParseUtf16(List<string> documents, FilterHandle filter, uint flags)
+        {
+            int count = documents.Count;
+            if (handles.Length < count)
+            {
+                handles = new GCHandle[count];
+                pointers = new IntPtr[count];
+                lengths = new UIntPtr[count];
+            }
+            int pinned = 0;
+            try
+            {
+                for (; pinned < count; pinned++)
+                {
+                    string d = documents[pinned];
+                    handles[pinned] = GCHandle.Alloc(d, GCHandleType.Pinned);
+                    pointers[pinned] = handles[pinned].AddrOfPinnedObject();
+                    lengths[pinned] = (UIntPtr)(uint)d.Length;
+                }
+                ResultHandle result;
+                int status = filter == null
+                    ? NativeMethods.auditsift_parse_batch_utf16_unfiltered(pointers, lengths, Native.Size(count), IntPtr.Zero, flags, out result)
+                    : NativeMethods.auditsift_parse_batch_utf16(pointers, lengths, Native.Size(count), filter, flags, out result);
+                Native.Check(status, "auditsift_parse_batch_utf16");
+                return result;
+            }
+            finally
+            {
+                for (int i = 0; i < pinned; i++)
+                {
+                    handles[i].Free();
+                }
+            }
+        }
+
+        private ResultHandle ParseUtf8(List<string> documents, FilterHandle filter, uint flags)
         {
             int count = documents.Count;
             if (offsets.Length < count + 1)

@@ -101,7 +101,8 @@ namespace AuditSift
                 tally.Matched += (long)t.Matched;
                 foreach (AuditRecordError e in Decoder.Errors(data))
                 {
-                    e.Source = Describe(e.Index);
+                    // The reader's reason already names the row or line; the file is named here.
+                    e.Source = e.Reason.IndexOf(currentPath, StringComparison.Ordinal) >= 0 ? string.Empty : Describe(e.Index);
                     e.Index += recordsBefore + recordsInFile;
                     output.Errors.Add(e);
                 }
@@ -219,21 +220,13 @@ namespace AuditSift
             return new NativeFileReader(handle);
         }
 
-        /// <summary>The next batch as a result, or null at the end of the file.</summary>
+        /// <summary>The next batch as a result, or null at the end of the file (a batch of no documents).</summary>
         internal ResultHandle Next(int maxDocuments, FilterHandle filter, uint flags)
         {
             ResultHandle result;
             int status = filter == null
                 ? NativeMethods.auditsift_reader_next_unfiltered(handle, Native.Size(maxDocuments), IntPtr.Zero, flags, out result)
                 : NativeMethods.auditsift_reader_next(handle, Native.Size(maxDocuments), filter, flags, out result);
-            if (status == ReaderEnd)
-            {
-                if (result != null)
-                {
-                    result.Dispose();
-                }
-                return null;
-            }
             Native.Check(status, "auditsift_reader_next");
             NativeTally t;
             Native.Check(NativeMethods.auditsift_result_tally(result, out t), "auditsift_result_tally");
@@ -244,9 +237,6 @@ namespace AuditSift
             }
             return result;
         }
-
-        /// <summary>AUDITSIFT_END: the status auditsift_reader_next returns when the file is done.</summary>
-        internal const int ReaderEnd = 1;
 
         /// <summary>Bytes read over bytes in the file, 0 to 100 (compressed bytes for gzip).</summary>
         internal double PercentComplete

@@ -5,9 +5,27 @@ namespace AuditSift
     using System.Collections.Generic;
     using System.Collections.Specialized;
 
-    /// <summary>One audit record, normalized. Property names follow AuditData's own.</summary>
+    /// <summary>
+    /// One audit record, normalized. Property names follow AuditData's own.
+    /// </summary>
+    /// <remarks>
+    /// A record made from a native result keeps a reference to its batch's text and decodes each field
+    /// the first time it is read: making an object per record is then cheap, and a pipeline that reads
+    /// a few properties (Format-Table, Where-Object) never pays for the others. Not thread-safe, like
+    /// most .NET objects.
+    /// </remarks>
     public sealed class AuditRecord
     {
+        private const int FieldCount = (int)NativeField.Count;
+
+        private readonly RecordTable table;
+        private readonly int row;
+        // Field values read or set so far; a bit of `known` per field says texts[field] is final.
+        private string[] texts;
+        private ulong known;
+        private DateTime? creationTime;
+        private bool creationTimeKnown;
+
         /// <summary>Creates an empty record with empty lists.</summary>
         public AuditRecord()
         {
@@ -16,74 +34,277 @@ namespace AuditSift
             Folders = new List<AuditFolder>();
         }
 
+        /// <summary>A record whose fields are read from row <paramref name="row"/> of a batch's table.</summary>
+        internal AuditRecord(RecordTable table, int row)
+            : this()
+        {
+            this.table = table;
+            this.row = row;
+        }
+
+        private string Text(NativeField field)
+        {
+            int f = (int)field;
+            ulong bit = 1UL << f;
+            if ((known & bit) == 0)
+            {
+                string value = table == null ? null : table.Text(row, f);
+                if (texts == null)
+                {
+                    texts = new string[FieldCount];
+                }
+                texts[f] = value;
+                known |= bit;
+            }
+            return texts[f];
+        }
+
+        private void SetText(NativeField field, string value)
+        {
+            int f = (int)field;
+            if (texts == null)
+            {
+                texts = new string[FieldCount];
+            }
+            texts[f] = value;
+            known |= 1UL << f;
+        }
+
         /// <summary>Position of the record in the input (0-based, over the whole pipeline or file).</summary>
         public long Index { get; set; }
+
         /// <summary>CreationTime in UTC (Kind Utc); null when the record had none that could be read.</summary>
-        public DateTime? CreationTime { get; set; }
-        /// <summary>The record's Id (a GUID), used to drop repeated pages.</summary>
-        public string Id { get; set; }
-        /// <summary>Operation: MailItemsAccessed, HardDelete, New-InboxRule...</summary>
-        public string Operation { get; set; }
+        public DateTime? CreationTime
+        {
+            get
+            {
+                if (!creationTimeKnown)
+                {
+                    creationTime = table == null ? null : table.Time(row, (int)NativeField.CreationTime);
+                    creationTimeKnown = true;
+                }
+                return creationTime;
+            }
+            set
+            {
+                creationTime = value;
+                creationTimeKnown = true;
+            }
+        }
+
         /// <summary>RecordType as a number.</summary>
-        public int? RecordType { get; set; }
-        /// <summary>RecordType as a name (ExchangeItem...).</summary>
-        public string RecordTypeName { get; set; }
-        /// <summary>Workload: Exchange, SharePoint, OneDrive, AzureActiveDirectory...</summary>
-        public string Workload { get; set; }
-        /// <summary>ResultStatus as given.</summary>
-        public string ResultStatus { get; set; }
-        /// <summary>UserId: the acting user.</summary>
-        public string UserId { get; set; }
-        /// <summary>UserKey.</summary>
-        public string UserKey { get; set; }
-        /// <summary>UserType as a name.</summary>
-        public string UserType { get; set; }
-        /// <summary>OrganizationId.</summary>
-        public string OrganizationId { get; set; }
-        /// <summary>ClientIP exactly as given (may carry a port or brackets).</summary>
-        public string ClientIP { get; set; }
-        /// <summary>The bare address derived from ClientIP (or ClientIPAddress).</summary>
-        public string ClientAddress { get; set; }
-        /// <summary>Exchange SessionId.</summary>
-        public string SessionId { get; set; }
-        /// <summary>AppAccessContext.AADSessionId: the Entra ID session.</summary>
-        public string AADSessionId { get; set; }
-        /// <summary>Exchange ClientIPAddress as given.</summary>
-        public string ClientIPAddress { get; set; }
-        /// <summary>ClientInfoString (Client=OWA;...).</summary>
-        public string ClientInfoString { get; set; }
-        /// <summary>LogonType as a name (Owner, Admin, Delegate...).</summary>
-        public string LogonType { get; set; }
+        public int? RecordType
+        {
+            get
+            {
+                long? n = FieldText.ToLong(Text(NativeField.RecordType));
+                return n.HasValue && n.Value >= int.MinValue && n.Value <= int.MaxValue ? (int?)n.Value : null;
+            }
+            set { SetText(NativeField.RecordType, FieldText.FromLong(value)); }
+        }
+
         /// <summary>ExternalAccess.</summary>
-        public bool? ExternalAccess { get; set; }
-        /// <summary>MailboxOwnerUPN.</summary>
-        public string MailboxOwnerUPN { get; set; }
-        /// <summary>MailboxGuid.</summary>
-        public string MailboxGuid { get; set; }
-        /// <summary>LogonUserSid.</summary>
-        public string LogonUserSid { get; set; }
-        /// <summary>AppId.</summary>
-        public string AppId { get; set; }
-        /// <summary>ClientAppId.</summary>
-        public string ClientAppId { get; set; }
-        /// <summary>OriginatingServer, without its trailing line break.</summary>
-        public string OriginatingServer { get; set; }
-        /// <summary>MailItemsAccessed: Bind or Sync.</summary>
-        public string MailAccessType { get; set; }
+        public bool? ExternalAccess
+        {
+            get { return FieldText.ToBool(Text(NativeField.ExternalAccess)); }
+            set { SetText(NativeField.ExternalAccess, FieldText.FromBool(value)); }
+        }
+
         /// <summary>MailItemsAccessed: true when auditing of binds was throttled after this record.</summary>
-        public bool? IsThrottled { get; set; }
+        public bool? IsThrottled
+        {
+            get { return FieldText.ToBool(Text(NativeField.IsThrottled)); }
+            set { SetText(NativeField.IsThrottled, FieldText.FromBool(value)); }
+        }
+
         /// <summary>OperationCount: how many operations an aggregated record stands for.</summary>
-        public long? OperationCount { get; set; }
+        public long? OperationCount
+        {
+            get { return FieldText.ToLong(Text(NativeField.OperationCount)); }
+            set { SetText(NativeField.OperationCount, FieldText.FromLong(value)); }
+        }
+
+        /// <summary>The record's Id (a GUID), used to drop repeated pages.</summary>
+        public string Id
+        {
+            get { return Text(NativeField.Id); }
+            set { SetText(NativeField.Id, value); }
+        }
+
+        /// <summary>Operation: MailItemsAccessed, HardDelete, New-InboxRule...</summary>
+        public string Operation
+        {
+            get { return Text(NativeField.Operation); }
+            set { SetText(NativeField.Operation, value); }
+        }
+
+        /// <summary>RecordType as a name (ExchangeItem...).</summary>
+        public string RecordTypeName
+        {
+            get { return Text(NativeField.RecordTypeName); }
+            set { SetText(NativeField.RecordTypeName, value); }
+        }
+
+        /// <summary>Workload: Exchange, SharePoint, OneDrive, AzureActiveDirectory...</summary>
+        public string Workload
+        {
+            get { return Text(NativeField.Workload); }
+            set { SetText(NativeField.Workload, value); }
+        }
+
+        /// <summary>ResultStatus as given.</summary>
+        public string ResultStatus
+        {
+            get { return Text(NativeField.ResultStatus); }
+            set { SetText(NativeField.ResultStatus, value); }
+        }
+
+        /// <summary>UserId: the acting user.</summary>
+        public string UserId
+        {
+            get { return Text(NativeField.UserId); }
+            set { SetText(NativeField.UserId, value); }
+        }
+
+        /// <summary>UserKey.</summary>
+        public string UserKey
+        {
+            get { return Text(NativeField.UserKey); }
+            set { SetText(NativeField.UserKey, value); }
+        }
+
+        /// <summary>UserType as a name.</summary>
+        public string UserType
+        {
+            get { return Text(NativeField.UserType); }
+            set { SetText(NativeField.UserType, value); }
+        }
+
+        /// <summary>OrganizationId.</summary>
+        public string OrganizationId
+        {
+            get { return Text(NativeField.OrganizationId); }
+            set { SetText(NativeField.OrganizationId, value); }
+        }
+
+        /// <summary>ClientIP exactly as given (may carry a port or brackets).</summary>
+        public string ClientIP
+        {
+            get { return Text(NativeField.ClientIP); }
+            set { SetText(NativeField.ClientIP, value); }
+        }
+
+        /// <summary>The bare address derived from ClientIP (or ClientIPAddress).</summary>
+        public string ClientAddress
+        {
+            get { return Text(NativeField.ClientAddress); }
+            set { SetText(NativeField.ClientAddress, value); }
+        }
+
+        /// <summary>Exchange SessionId.</summary>
+        public string SessionId
+        {
+            get { return Text(NativeField.SessionId); }
+            set { SetText(NativeField.SessionId, value); }
+        }
+
+        /// <summary>AppAccessContext.AADSessionId: the Entra ID session.</summary>
+        public string AADSessionId
+        {
+            get { return Text(NativeField.AADSessionId); }
+            set { SetText(NativeField.AADSessionId, value); }
+        }
+
+        /// <summary>Exchange ClientIPAddress as given.</summary>
+        public string ClientIPAddress
+        {
+            get { return Text(NativeField.ClientIPAddress); }
+            set { SetText(NativeField.ClientIPAddress, value); }
+        }
+
+        /// <summary>ClientInfoString (Client=OWA;...).</summary>
+        public string ClientInfoString
+        {
+            get { return Text(NativeField.ClientInfoString); }
+            set { SetText(NativeField.ClientInfoString, value); }
+        }
+
+        /// <summary>LogonType as a name (Owner, Admin, Delegate...).</summary>
+        public string LogonType
+        {
+            get { return Text(NativeField.LogonType); }
+            set { SetText(NativeField.LogonType, value); }
+        }
+
+        /// <summary>MailboxOwnerUPN.</summary>
+        public string MailboxOwnerUPN
+        {
+            get { return Text(NativeField.MailboxOwnerUPN); }
+            set { SetText(NativeField.MailboxOwnerUPN, value); }
+        }
+
+        /// <summary>MailboxGuid.</summary>
+        public string MailboxGuid
+        {
+            get { return Text(NativeField.MailboxGuid); }
+            set { SetText(NativeField.MailboxGuid, value); }
+        }
+
+        /// <summary>LogonUserSid.</summary>
+        public string LogonUserSid
+        {
+            get { return Text(NativeField.LogonUserSid); }
+            set { SetText(NativeField.LogonUserSid, value); }
+        }
+
+        /// <summary>AppId.</summary>
+        public string AppId
+        {
+            get { return Text(NativeField.AppId); }
+            set { SetText(NativeField.AppId, value); }
+        }
+
+        /// <summary>ClientAppId.</summary>
+        public string ClientAppId
+        {
+            get { return Text(NativeField.ClientAppId); }
+            set { SetText(NativeField.ClientAppId, value); }
+        }
+
+        /// <summary>OriginatingServer, without its trailing line break.</summary>
+        public string OriginatingServer
+        {
+            get { return Text(NativeField.OriginatingServer); }
+            set { SetText(NativeField.OriginatingServer, value); }
+        }
+
+        /// <summary>MailItemsAccessed: Bind or Sync.</summary>
+        public string MailAccessType
+        {
+            get { return Text(NativeField.MailAccessType); }
+            set { SetText(NativeField.MailAccessType, value); }
+        }
+
+        /// <summary>The AuditData text as received (for Search-MailboxAuditLog input: the flat JSON made of it).</summary>
+        public string AuditData
+        {
+            get { return Text(NativeField.AuditData); }
+            set { SetText(NativeField.AuditData, value); }
+        }
+
         /// <summary>A one-line summary of what was touched.</summary>
-        public string Detail { get; set; }
+        public string Detail
+        {
+            get { return Text(NativeField.Detail); }
+            set { SetText(NativeField.Detail, value); }
+        }
+
         /// <summary>Items and folders the operation touched (AffectedItems, Item, Folder, DestFolder).</summary>
         public List<AuditItem> Items { get; set; }
         /// <summary>Parameters of admin cmdlets, in order.</summary>
         public List<AuditParameter> Parameters { get; set; }
         /// <summary>MailItemsAccessed Folders with the message ids bound in each.</summary>
         public List<AuditFolder> Folders { get; set; }
-        /// <summary>The AuditData text as received (for Search-MailboxAuditLog input: the flat JSON made of it).</summary>
-        public string AuditData { get; set; }
         /// <summary>Every AuditData field, nested ones included, as ordered dictionaries (only with -Full).</summary>
         public OrderedDictionary Full { get; set; }
         /// <summary>The object this record was made from (null when read from a file).</summary>
@@ -92,11 +313,51 @@ namespace AuditSift
         /// <summary>The record in one line: time, operation, user, detail.</summary>
         public override string ToString()
         {
-            string time = CreationTime.HasValue
-                ? CreationTime.Value.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
+            DateTime? t = CreationTime;
+            string time = t.HasValue
+                ? t.Value.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
                 : "(no time)";
+            string detail = Detail;
             return time + " " + (Operation ?? "?") + " " + (UserId ?? "?")
-                + (string.IsNullOrEmpty(Detail) ? string.Empty : " " + Detail);
+                + (string.IsNullOrEmpty(detail) ? string.Empty : " " + detail);
+        }
+    }
+
+    /// <summary>The text forms of the typed fields, as the native library writes them.</summary>
+    internal static class FieldText
+    {
+        internal static long? ToLong(string text)
+        {
+            long n;
+            if (text != null && long.TryParse(text, System.Globalization.NumberStyles.Integer,
+                System.Globalization.CultureInfo.InvariantCulture, out n))
+            {
+                return n;
+            }
+            return null;
+        }
+
+        internal static string FromLong(long? value)
+        {
+            return value.HasValue ? value.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        }
+
+        internal static bool? ToBool(string text)
+        {
+            if (string.Equals(text, "True", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+            if (string.Equals(text, "False", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+            return null;
+        }
+
+        internal static string FromBool(bool? value)
+        {
+            return value.HasValue ? (value.Value ? "True" : "False") : null;
         }
     }
 
