@@ -11,6 +11,7 @@
 //! also appear inside a subject or another field.
 
 use std::cell::RefCell;
+use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 use chrono::{DateTime, Utc};
@@ -37,6 +38,10 @@ pub struct FilterSpec {
     pub start: Option<DateTime<Utc>>,
     /// Latest `CreationTime` kept (inclusive).
     pub end: Option<DateTime<Utc>>,
+    /// Also keep every MailItemsAccessed record with `IsThrottled` = True of the `users` (any
+    /// session, address, operation filter or time): a throttled record opens a hole in a
+    /// mailbox's evidence whichever session wrote it (see `mailaccess`).
+    pub keep_throttled: bool,
 }
 
 impl FilterSpec {
@@ -97,13 +102,23 @@ impl Filter {
     /// Byte prefilter: `false` only when the document cannot match. Cheap next to parsing.
     pub fn may_match(&self, document: &[u8]) -> bool {
         match &self.prefilter {
-            Some(p) => p.may_occur_in(document),
+            Some(p) => {
+                p.may_occur_in(document) || (self.spec.keep_throttled && may_be_throttled(document))
+            }
             None => true,
         }
     }
 
-    /// True when the parsed record satisfies every category of the filter.
+    /// True when the parsed record satisfies every category of the filter (or is a throttled
+    /// record of the users kept by `keep_throttled`).
     pub fn matches(&self, r: &AuditRecord<'_>) -> bool {
+        if self.spec.keep_throttled
+            && r.is_throttled == Some(true)
+            && r.is_mail_items_accessed()
+            && self.matches_users(r)
+        {
+            return true;
+        }
         let s = &self.spec;
         let eq = |value: Option<&str>, wanted: &String| {
             value.is_some_and(|v| v.eq_ignore_ascii_case(wanted))
@@ -118,12 +133,7 @@ impl Filter {
                 return false;
             }
         }
-        if !s.users.is_empty()
-            && !s
-                .users
-                .iter()
-                .any(|w| eq(r.user_id.as_deref(), w) || eq(r.mailbox_owner_upn.as_deref(), w))
-        {
+        if !self.matches_users(r) {
             return false;
         }
         if !s.operations.is_empty() && !s.operations.iter().any(|w| eq(r.operation.as_deref(), w)) {
@@ -149,6 +159,36 @@ impl Filter {
         }
         true
     }
+}
+
+impl Filter {
+    /// True when no users were asked for, or the record's `UserId` or `MailboxOwnerUPN` is one.
+    fn matches_users(&self, r: &AuditRecord<'_>) -> bool {
+        let is = |value: Option<&str>, wanted: &String| {
+            value.is_some_and(|v| v.eq_ignore_ascii_case(wanted))
+        };
+        self.spec.users.is_empty()
+            || self
+                .spec
+                .users
+                .iter()
+                .any(|w| is(r.user_id.as_deref(), w) || is(r.mailbox_owner_upn.as_deref(), w))
+    }
+}
+
+/// True unless the document cannot be a throttled record: `IsThrottled` followed closely by
+/// `true` in any case (`"IsThrottled","Value":"True"`, the same inside a string holding JSON, or
+/// Search-MailboxAuditLog's `IsThrottled:True`). A document with `\u` escapes may spell either
+/// word otherwise, so it is not ruled out.
+fn may_be_throttled(document: &[u8]) -> bool {
+    const NEAR: usize = 48;
+    static NAME: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new(b"IsThrottled"));
+    let found = NAME.find_iter(document).any(|at| {
+        let after = &document[at + 11..document.len().min(at + 11 + NEAR)];
+        after.windows(4).any(|w| w.eq_ignore_ascii_case(b"true"))
+    });
+    found || has_backslash_u(document)
 }
 
 /// Finds any of the session ids in a document, ignoring ASCII case, without parsing it.

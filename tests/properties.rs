@@ -397,6 +397,42 @@ fn app_access_context() -> BoxedStrategy<Json> {
     .boxed()
 }
 
+/// MailItemsAccessed `OperationProperties`: `IsThrottled` as text or a boolean, in an array, the
+/// same as a JSON string, or as Search-MailboxAuditLog's `Name:Value` lines.
+fn operation_properties() -> BoxedStrategy<Json> {
+    let throttled = prop_oneof![
+        Just(Json::Str("True".to_owned())),
+        Just(Json::Str("False".to_owned())),
+        Just(Json::Str("true".to_owned())),
+        Just(Json::Bool(true)),
+        Just(Json::Bool(false)),
+    ];
+    (throttled, 0..3u8)
+        .prop_map(|(value, form)| {
+            let entry = |name: &str, value: Json| {
+                Json::Object(vec![
+                    ("Name".to_owned(), Json::Str(name.to_owned())),
+                    ("Value".to_owned(), value),
+                ])
+            };
+            let flat = match &value {
+                Json::Str(s) => s.clone(),
+                Json::Bool(b) => if *b { "True" } else { "False" }.to_owned(),
+                _ => String::new(),
+            };
+            let array = Json::Array(vec![
+                entry("MailAccessType", Json::Str("Bind".to_owned())),
+                entry("IsThrottled", value),
+            ]);
+            match form {
+                0 => array,
+                1 => Json::Encoded(Box::new(array)),
+                _ => Json::Str(format!("MailAccessType:Bind\nIsThrottled:{flat}")),
+            }
+        })
+        .boxed()
+}
+
 /// Any JSON value, for fields the parser does not read.
 fn unknown_value() -> BoxedStrategy<Json> {
     let leaf = prop_oneof![
@@ -438,12 +474,22 @@ fn record_fields() -> BoxedStrategy<Vec<(String, Json)>> {
         prop::option::weighted(0.15, text_value(SESSIONS)),
         prop::option::weighted(0.2, variant_of(SESSIONS)),
         prop::option::weighted(0.3, unknown_value()),
+        prop::option::weighted(0.3, operation_properties()),
     );
     (identity, session)
         .prop_flat_map(
             |(
                 (id, time, time_generated, operation, user, owner),
-                (client_ip, client_ip_address, session, context, device_session, decoy, extra),
+                (
+                    client_ip,
+                    client_ip_address,
+                    session,
+                    context,
+                    device_session,
+                    decoy,
+                    extra,
+                    properties,
+                ),
             )| {
                 let mut fields: Vec<(String, Json)> = Vec::new();
                 let mut put = |key: &str, value: Json| fields.push((key.to_owned(), value));
@@ -512,6 +558,9 @@ fn record_fields() -> BoxedStrategy<Vec<(String, Json)>> {
                 }
                 if let Some(v) = extra {
                     put("Extra", v);
+                }
+                if let Some(v) = properties {
+                    put("OperationProperties", v);
                 }
                 Just(fields).prop_shuffle()
             },
@@ -654,16 +703,20 @@ fn filter_spec() -> BoxedStrategy<FilterSpec> {
         filter_values(address_text()),
         time_bound(),
         time_bound(),
+        prop::bool::weighted(0.2),
     )
         .prop_map(
-            |(session_ids, aad_session_ids, users, operations, ips, start, end)| FilterSpec {
-                session_ids,
-                aad_session_ids,
-                users,
-                operations,
-                ips,
-                start,
-                end,
+            |(session_ids, aad_session_ids, users, operations, ips, start, end, keep_throttled)| {
+                FilterSpec {
+                    session_ids,
+                    aad_session_ids,
+                    users,
+                    operations,
+                    ips,
+                    start,
+                    end,
+                    keep_throttled,
+                }
             },
         )
         .boxed()
@@ -742,6 +795,44 @@ struct RefRecord {
     client_ip_address: Option<String>,
     session: Option<String>,
     aad_session: Option<String>,
+    /// `IsThrottled` from `OperationProperties`.
+    throttled: Option<bool>,
+}
+
+/// `IsThrottled` from `OperationProperties`: an array of `{Name, Value}` (or the same in a
+/// string), or `Name:Value` lines.
+fn ref_throttled(o: &Map<String, Value>) -> Option<bool> {
+    let from_text = |t: &str| match t.trim().to_ascii_lowercase().as_str() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    };
+    let entries = match o.get("OperationProperties")? {
+        Value::Array(a) => a.clone(),
+        Value::String(s) => match serde_json::from_str::<Value>(s) {
+            Ok(Value::Array(a)) => a,
+            _ => {
+                return s.lines().find_map(|line| {
+                    let (name, value) = line.split_once(':')?;
+                    name.trim()
+                        .eq_ignore_ascii_case("IsThrottled")
+                        .then(|| from_text(value))?
+                });
+            }
+        },
+        _ => return None,
+    };
+    entries.iter().find_map(|e| {
+        let name = ref_text(e.get("Name"))?;
+        if !name.eq_ignore_ascii_case("IsThrottled") {
+            return None;
+        }
+        match e.get("Value")? {
+            Value::Bool(b) => Some(*b),
+            Value::String(t) => from_text(t),
+            _ => None,
+        }
+    })
 }
 
 fn ref_record(o: &Map<String, Value>) -> RefRecord {
@@ -780,6 +871,7 @@ fn ref_record(o: &Map<String, Value>) -> RefRecord {
         client_ip_address: text("ClientIPAddress").or_else(|| text("Client_IPAddress")),
         session: text("SessionId"),
         aad_session: from_context.or(from_device),
+        throttled: ref_throttled(o),
     }
 }
 
@@ -799,6 +891,18 @@ fn ref_matches(r: &RefRecord, spec: &FilterSpec) -> bool {
             .as_deref()
             .is_some_and(|v| v.eq_ignore_ascii_case(wanted))
     };
+    let users = ref_clean(&spec.users);
+    let user_matches = users.is_empty()
+        || users
+            .iter()
+            .any(|w| eq(&r.user_id, w) || eq(&r.mailbox_owner, w));
+    let mail_items_accessed = r
+        .operation
+        .as_deref()
+        .is_some_and(|op| op.eq_ignore_ascii_case("MailItemsAccessed"));
+    if spec.keep_throttled && r.throttled == Some(true) && mail_items_accessed && user_matches {
+        return true;
+    }
     let sessions = ref_clean(&spec.session_ids);
     let aad_sessions = ref_clean(&spec.aad_session_ids);
     let any_session = sessions.iter().any(|w| eq(&r.session, w))
@@ -806,12 +910,7 @@ fn ref_matches(r: &RefRecord, spec: &FilterSpec) -> bool {
     if !(sessions.is_empty() && aad_sessions.is_empty() || any_session) {
         return false;
     }
-    let users = ref_clean(&spec.users);
-    if !users.is_empty()
-        && !users
-            .iter()
-            .any(|w| eq(&r.user_id, w) || eq(&r.mailbox_owner, w))
-    {
+    if !user_matches {
         return false;
     }
     let operations = ref_clean(&spec.operations);
@@ -940,6 +1039,7 @@ proptest! {
                     client_ip_address: r.client_ip_address.as_deref().map(str::to_owned),
                     session: r.session_id.as_deref().map(str::to_owned),
                     aad_session: r.aad_session_id.as_deref().map(str::to_owned),
+                    throttled: r.is_throttled,
                 };
                 prop_assert_eq!(got, want, "document {:?}", text);
                 prop_assert_eq!(r.raw.as_ref(), text.as_str());
@@ -1106,6 +1206,7 @@ proptest! {
             ips: spec_text.clone(),
             start: start.and_then(|s| Utc.timestamp_opt(i64::from(s), 0).single()),
             end: None,
+            keep_throttled: false,
         };
         let filter = Filter::new(spec);
         let _ = filter.may_match(text.as_bytes());

@@ -48,6 +48,7 @@ impl FilterArgs {
             ips: self.ips.clone(),
             start: self.start,
             end: self.end,
+            keep_throttled: false,
         }
     }
 

@@ -235,6 +235,7 @@ impl Filters {
             session_ids: spec.session_ids.clone(),
             aad_session_ids: spec.aad_session_ids.clone(),
             ips: spec.ips.clone(),
+            keep_throttled: spec.keep_throttled,
             ..FilterSpec::default()
         };
         let full = (parse_spec != *spec).then(|| Filter::new(spec.clone()));
