@@ -335,6 +335,11 @@ typedef struct AuditsiftFilter AuditsiftFilter;
 typedef struct AuditsiftInventory AuditsiftInventory;
 
 /*
+ A file read in batches: made by `auditsift_reader_open`, freed by `auditsift_reader_free`.
+ */
+typedef struct AuditsiftReader AuditsiftReader;
+
+/*
  An immutable result handle.
  */
 typedef struct AuditsiftResult AuditsiftResult;
@@ -591,6 +596,65 @@ void auditsift_inventory_free(struct AuditsiftInventory *inventory);
  `buf` must be NULL or point to `len` writable bytes.
  */
 size_t auditsift_last_error(uint8_t *buf, size_t len);
+
+/*
+ Opens the file at `path` (`path_len` bytes of UTF-8, not NUL-terminated) and recognises its
+ shape from its content: Purview CSV, `Search-UnifiedAuditLog | Export-Csv`, the classic
+ export, `Search-MailboxAuditLog | Export-Csv`, a JSON array, JSON lines (plain, wrapped or
+ Graph records), or the gzip of any of these (`-` is a file name here, not standard input).
+ Writes the reader to `*out`; only the first bytes are read now. Returns
+ `AUDITSIFT_STATUS_IO` when the file cannot be opened, is a directory, or is not an audit log;
+ the last error names the path and says why.
+
+ # Safety
+ `path` must point to `path_len` readable bytes and `out` be a valid pointer to write to.
+ */
+enum AuditsiftStatus auditsift_reader_open(const uint8_t *path,
+                                           size_t path_len,
+                                           struct AuditsiftReader **out);
+
+/*
+ Reads the next batch of up to `max_documents` items (at least 1; above 1,048,576 reads as
+ 1,048,576; a Graph response page counts once, however many records it holds) and writes it to
+ `*out` as a result with the same tables as `auditsift_parse_batch`: `filter` may be NULL
+ (keep everything) and `flags` combines `AUDITSIFT_FLAG_*`. Values the file gives next to
+ AuditData (CSV columns such as CreationDate, wrapper fields) fill in what the AuditData lacks
+ before the filter's users, operations and times are matched. Items are numbered from 0 over
+ the whole file, in file order: ORIGINS and the ERRORS index hold that number. A row or
+ document that cannot be read is an ERRORS row whose reason starts with its location
+ (`export.csv:row 17 (line 18): ...`), its raw text kept, and is counted as rejected. At the
+ end of the file the result has `tally.read == 0`. When reading fails part way (I/O error,
+ truncated gzip), the batches before it come first, then `AUDITSIFT_STATUS_IO` with the last
+ error naming the file, then the end.
+
+ # Safety
+ `reader` must be a live reader not used by another thread during the call, `filter` NULL or
+ a live filter, and `out` a valid pointer to write the result handle to.
+ */
+enum AuditsiftStatus auditsift_reader_next(struct AuditsiftReader *reader,
+                                           size_t max_documents,
+                                           const struct AuditsiftFilter *filter,
+                                           uint32_t flags,
+                                           struct AuditsiftResult **out);
+
+/*
+ Writes how many bytes of the file have been read so far (compressed bytes for gzip) and the
+ file's size when it was opened, for a progress display.
+
+ # Safety
+ `reader` must be a live reader; `bytes_read` and `bytes_total` valid pointers.
+ */
+enum AuditsiftStatus auditsift_reader_progress(const struct AuditsiftReader *reader,
+                                               uint64_t *bytes_read,
+                                               uint64_t *bytes_total);
+
+/*
+ Closes the file and frees the reader. NULL does nothing.
+
+ # Safety
+ `reader` must be NULL or a live reader, not used afterwards.
+ */
+void auditsift_reader_free(struct AuditsiftReader *reader);
 
 #ifdef __cplusplus
 }  // extern "C"

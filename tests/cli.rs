@@ -706,3 +706,225 @@ fn multi_line_csv_fields_and_mailbox_exports() {
         "{err}"
     );
 }
+
+/// `mailitems` on the bundled incident: the attacker session's exposure as the truth has it, in
+/// every format, with the throttling hole told on stderr.
+#[test]
+fn mailitems_of_the_attacker_session() {
+    let truth = truth();
+    let want = &truth["attacker_exposure"];
+    let out = run(
+        &[
+            "mailitems",
+            "--session",
+            ATTACKER,
+            "--format",
+            "jsonl",
+            &sample(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines = lines(&out);
+    let mailbox = &lines[0];
+    assert!(mailbox["Context"].is_null());
+    assert_eq!(mailbox["Mailbox"], want["mailbox"]);
+    let messages: Vec<&str> = mailbox["Messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["InternetMessageId"].as_str().unwrap())
+        .collect();
+    let expected: Vec<&str> = want["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["internet_message_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages, expected);
+    let syncs: Vec<(&str, &str)> = mailbox["SyncFolders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["Folder"].as_str().unwrap(), s["Time"].as_str().unwrap()))
+        .collect();
+    let expected: Vec<(&str, &str)> = want["sync_folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["folder"].as_str().unwrap(), s["time"].as_str().unwrap()))
+        .collect();
+    assert_eq!(syncs, expected);
+    assert_eq!(
+        mailbox["ThrottledWindows"][0]["Start"],
+        want["throttled"][0]["start"]
+    );
+    assert_eq!(
+        mailbox["ThrottledWindows"][0]["End"],
+        want["throttled"][0]["end"]
+    );
+    // Every other line is one context of the attacker's session; their messages add up.
+    let contexts = &lines[1..];
+    assert!(!contexts.is_empty());
+    assert!(
+        contexts
+            .iter()
+            .all(|c| c["Context"]["SessionId"] == ATTACKER && c["DuringThrottling"] == true)
+    );
+    let listed: u64 = contexts
+        .iter()
+        .flat_map(|c| c["Messages"].as_array().unwrap())
+        .map(|m| m["Accesses"].as_u64().unwrap())
+        .sum();
+    let truth_accesses: u64 = want["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["accesses"].as_u64().unwrap())
+        .sum();
+    assert_eq!(listed, truth_accesses);
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "WARNING: megan.bowen@contoso.com: from 2026-03-02T07:41:02Z to 2026-03-03T07:41:02Z"
+        ),
+        "{err}"
+    );
+
+    let csv_out = run(
+        &[
+            "mailitems",
+            "--session",
+            ATTACKER,
+            "--format",
+            "csv",
+            &sample(),
+        ],
+        None,
+    );
+    let text = stdout(&csv_out);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(&reader.headers().unwrap()[1], "Kind");
+    let kinds: Vec<String> = reader.records().map(|r| r.unwrap()[1].to_owned()).collect();
+    let count = |k: &str| kinds.iter().filter(|x| *x == k).count();
+    assert_eq!(count("Throttled"), 1);
+    assert_eq!(
+        count("Sync"),
+        want["sync_folders"].as_array().unwrap().len()
+    );
+    assert_eq!(count("UnitemizedBinds"), 1);
+    // One Message row per message and context: a message read in two contexts has two rows.
+    assert_eq!(count("Message"), 20);
+
+    let table = run(
+        &[
+            "mailitems",
+            "--session",
+            ATTACKER,
+            "--format",
+            "table",
+            &sample(),
+        ],
+        None,
+    );
+    let text = stdout(&table);
+    assert!(
+        text.starts_with("Mailbox megan.bowen@contoso.com: 18 messages"),
+        "{text}"
+    );
+    assert!(text.contains("!! Throttled 2026-03-02T07:41:02Z"));
+}
+
+/// `pivot`: from the attacker's Entra session, a message id and an address.
+#[test]
+fn pivots_from_an_entra_session_a_message_and_an_address() {
+    let truth = truth();
+    let aad = truth["attacker"]["aad_session_id"].as_str().unwrap();
+    let out = run(
+        &[
+            "pivot",
+            "--aad-session",
+            aad,
+            "--format",
+            "jsonl",
+            &sample(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let sessions = lines(&out);
+    let ids: Vec<&serde_json::Value> = sessions.iter().map(|s| &s["SessionId"]).collect();
+    assert_eq!(
+        ids,
+        [&serde_json::json!(ATTACKER), &serde_json::Value::Null]
+    );
+    assert_eq!(
+        sessions[1]["Records"].as_u64().unwrap() as usize,
+        truth["attacker_linked"].as_array().unwrap().len()
+    );
+
+    let records = run(
+        &[
+            "pivot",
+            "--aad-session",
+            aad,
+            "--show",
+            "records",
+            "--no-raw",
+            "--format",
+            "jsonl",
+            &sample(),
+        ],
+        None,
+    );
+    let workloads: std::collections::BTreeSet<String> = lines(&records)
+        .iter()
+        .map(|r| r["Workload"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert!(workloads.contains("AzureActiveDirectory") && workloads.contains("OneDrive"));
+
+    let message = "<AM0PR04MB6451648091139A57E6F9@AM0PR04MB6451.eurprd04.prod.outlook.com>";
+    let out = run(
+        &[
+            "pivot",
+            "--message-id",
+            &message[1..message.len() - 1],
+            "--format",
+            "jsonl",
+            &sample(),
+        ],
+        None,
+    );
+    let accesses = lines(&out);
+    assert_eq!(
+        accesses.len(),
+        2,
+        "read from two addresses of the attacker session"
+    );
+    assert!(
+        accesses
+            .iter()
+            .all(|a| a["InternetMessageId"] == message && a["SessionId"] == ATTACKER)
+    );
+    let err = stderr(&out);
+    assert!(err.contains(" 2 matched, "), "{err}");
+
+    let out = run(
+        &[
+            "pivot",
+            "--ip",
+            "185.73.124.135:443",
+            "--format",
+            "csv",
+            &sample(),
+        ],
+        None,
+    );
+    let text = stdout(&out);
+    assert!(text.starts_with("SessionId,"));
+    assert!(text.contains(ATTACKER));
+
+    let usage = run(&["pivot", &sample()], None);
+    assert_eq!(usage.status.code(), Some(2));
+    assert!(stderr(&usage).contains("pivot needs --aad-session, --message-id or --ip"));
+}

@@ -159,6 +159,25 @@ fn documented_example_three_contexts() {
     assert_eq!(format_utc(&a.first_access.unwrap()), "2026-03-02T10:00:00Z");
     assert_eq!(format_utc(&a.last_access.unwrap()), "2026-03-02T10:02:00Z");
     assert_eq!(m.messages[3].contexts, [1]);
+    let third: Vec<(&str, u64, Vec<usize>)> = m.contexts[2]
+        .messages
+        .iter()
+        .map(|b| {
+            (
+                b.internet_message_id.as_str(),
+                b.accesses,
+                b.contexts.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        third,
+        [
+            ("<A@contoso.com>", 1, vec![2]),
+            ("<F@contoso.com>", 1, vec![2])
+        ],
+        "a context lists its own accesses"
+    );
     let per_context: Vec<u64> = m.contexts.iter().map(|c| c.totals.messages).collect();
     assert_eq!(per_context, [3, 2, 2]);
     assert_eq!(m.totals.messages, 6);

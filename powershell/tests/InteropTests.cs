@@ -991,18 +991,6 @@ internal static class InteropTests
             }
             File.WriteAllText(csv, rows.ToString(), new UTF8Encoding(true));
 
-            try
-            {
-                using (AuditLogImport probe = new AuditLogImport(Options(PipelineMode.Convert, null, 1)))
-                {
-                    probe.Open(jsonl);
-                }
-            }
-            catch (EntryPointNotFoundException)
-            {
-                // Import-AuditLog's native calls are all in NativeFileReader (Reader.cs).
-                throw new SkipException("the library has no auditsift_reader_* functions yet: Import-AuditLog is not wired");
-            }
             AuditFilter f = new AuditFilter();
             f.SessionIds = new string[] { AttackerSession };
             PipelineOptions o = Options(PipelineMode.Select, f, 2);
@@ -1027,7 +1015,7 @@ internal static class InteropTests
                 }
                 records = Records(import.Complete().Items);
                 Check(import.Tally.IsConsistent, "tally: " + import.Tally);
-                Equal(14L, import.Tally.Read, "every row and line counted");
+                Equal((long)(2 * docs.Count + 1), import.Tally.Read, "every row and line counted (the documents in each file, and the broken line)");
             }
             Equal(Guid(2) + "," + Guid(1) + "," + Guid(4), Join(Ids(records)), "both files, de-duplicated, in time order");
             Check(records[0].AuditData != null && records[0].AuditData.Contains(Guid(2)), "AuditData from the file");

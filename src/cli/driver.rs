@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use auditsift::batch::{RecordError, Tally};
+use auditsift::filter::FilterSpec;
 use auditsift::input::pipeline::{Kept, Observer, PipelineOptions, Summary, read_inputs};
 use auditsift::input::{Encoding, InputError, Shape, Warning, WarningKind};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -57,9 +58,18 @@ fn check_inputs(files: &[PathBuf]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Reads every input, handing each batch's kept records to `sink`.
+/// Reads every input, handing each batch's records that the filter flags keep to `sink`.
 pub fn read(
     args: &CommonArgs,
+    sink: &mut dyn FnMut(Kept<'_>) -> io::Result<()>,
+) -> Result<Run, Failure> {
+    read_with(args, &args.filter.spec(), sink)
+}
+
+/// Reads every input, handing each batch's records that `spec` keeps to `sink`.
+pub fn read_with(
+    args: &CommonArgs,
+    spec: &FilterSpec,
     sink: &mut dyn FnMut(Kept<'_>) -> io::Result<()>,
 ) -> Result<Run, Failure> {
     let input = &args.input;
@@ -96,10 +106,9 @@ pub fn read(
         warnings: BTreeMap::new(),
         progress: Progress::new(!input.quiet && io::stderr().is_terminal(), total_bytes),
     };
-    let spec = args.filter.spec();
     let result = read_inputs(
         &input.files,
-        &spec,
+        spec,
         &PipelineOptions::default(),
         &mut reporter,
         sink,
@@ -131,7 +140,15 @@ pub fn read(
 /// Prints the summary line and returns the exit code: 1 when a file could not be read, 3 when
 /// records were rejected under `--strict`, else 0.
 pub fn finish(args: &CommonArgs, run: &Run, duplicates: u64) -> i32 {
-    let t = final_tally(&run.summary.tally, duplicates);
+    finish_kept(args, run, duplicates, 0)
+}
+
+/// As [`finish`], for a subcommand whose sink did not keep `not_kept` of the records the
+/// filter matched (a pivot matches records itself): they count as filtered out.
+pub fn finish_kept(args: &CommonArgs, run: &Run, duplicates: u64, not_kept: u64) -> i32 {
+    let mut t = final_tally(&run.summary.tally, duplicates);
+    t.matched = t.matched.saturating_sub(not_kept);
+    t.filtered_out += not_kept;
     let files = run.summary.files.len();
     let failed = run.summary.failed_files();
     if !args.input.quiet {

@@ -8,6 +8,8 @@
 mod args;
 mod convert;
 mod driver;
+mod mailitems;
+mod pivot;
 mod report;
 mod sessions;
 mod timeline;
@@ -28,7 +30,7 @@ pub const EXIT_STRICT: i32 = 3;
     name = "auditsift",
     version,
     about = "Read Microsoft 365 audit logs (AuditData) during an incident: timelines, sessions, \
-             normalized records",
+             normalized records, MailItemsAccessed exposure, pivots",
     after_help = "Exit codes: 0 done, 1 error, 2 usage, 3 rejected records with --strict."
 )]
 struct Cli {
@@ -44,6 +46,12 @@ enum Command {
     Sessions(sessions::SessionsArgs),
     /// Every (matching) record, normalized, in input order, de-duplicated.
     Convert(convert::ConvertArgs),
+    /// MailItemsAccessed exposure: folders synced, messages bound, throttling holes, per
+    /// mailbox and access context.
+    Mailitems(mailitems::MailItemsArgs),
+    /// From an Entra ID session, a message id or an address to the sessions, contexts and
+    /// records connected with it.
+    Pivot(pivot::PivotArgs),
     /// A self-contained HTML report of the matching records.
     Report(report::ReportArgs),
 }
@@ -84,6 +92,8 @@ pub fn run() -> i32 {
         Command::Timeline(a) => timeline::run(a),
         Command::Sessions(a) => sessions::run(a),
         Command::Convert(a) => convert::run(a),
+        Command::Mailitems(a) => mailitems::run(a),
+        Command::Pivot(a) => pivot::run(a),
         Command::Report(a) => report::run(a),
     };
     match result {

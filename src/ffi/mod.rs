@@ -6,6 +6,7 @@
 //! `docs/abi.md` explains how the pieces fit.
 
 pub mod error;
+mod reader;
 pub mod result;
 mod tree;
 

@@ -216,11 +216,16 @@ fn read_files(
     }
 }
 
-/// The filters: `parse` is applied while parsing, on what AuditData alone says; `full` after
-/// the file's fallback values are filled in (users, operations and times may come from them).
-struct Filters {
-    parse: Filter,
-    full: Option<Filter>,
+/// A filter split in two (also used by the C ABI's file reader): `parse` is applied while
+/// parsing, on what AuditData alone says, with the byte prefilter; `full` after the file's
+/// fallback values are filled in (users, operations and times may come from them).
+pub(crate) struct Filters {
+    /// The spec both were made from.
+    pub(crate) spec: FilterSpec,
+    /// Session ids, AAD session ids, addresses, throttled records.
+    pub(crate) parse: Filter,
+    /// The whole spec, when it asks for more than `parse`.
+    pub(crate) full: Option<Filter>,
 }
 
 impl Filters {
@@ -230,7 +235,8 @@ impl Filters {
         !(s.session_ids.is_empty() && s.aad_session_ids.is_empty())
     }
 
-    fn new(spec: &FilterSpec) -> Filters {
+    /// Splits a spec.
+    pub(crate) fn new(spec: &FilterSpec) -> Filters {
         let parse_spec = FilterSpec {
             session_ids: spec.session_ids.clone(),
             aad_session_ids: spec.aad_session_ids.clone(),
@@ -240,6 +246,7 @@ impl Filters {
         };
         let full = (parse_spec != *spec).then(|| Filter::new(spec.clone()));
         Filters {
+            spec: spec.clone(),
             parse: Filter::new(parse_spec),
             full,
         }

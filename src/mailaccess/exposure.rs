@@ -61,8 +61,11 @@ pub struct ContextExposure {
     pub last_seen: Option<DateTime<Utc>>,
     /// What this context accessed.
     pub totals: ExposureTotals,
-    /// True when this context was active while Bind auditing of the mailbox was throttled.
+    /// True when this context's session was active while Bind auditing of the mailbox was
+    /// throttled.
     pub during_throttling: bool,
+    /// The messages this context bound, with this context's accesses only.
+    pub messages: Vec<BoundMessage>,
 }
 
 /// A folder downloaded by a Sync.
@@ -346,17 +349,73 @@ struct ContextState {
     context: AccessContext,
     span: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
     totals: ExposureTotals,
-    messages: HashSet<String>,
+    messages: HashMap<String, MessageState>,
     folders: HashSet<String>,
 }
 
-#[derive(Debug)]
+/// A bound message while records are added (over a mailbox, or one context).
+#[derive(Debug, Default)]
 struct MessageState {
     folders: BTreeSet<String>,
     span: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
     accesses: u64,
     contexts: BTreeSet<usize>,
+    /// Lower-cased id to the id as first written.
     sessions: BTreeMap<String, String>,
+}
+
+impl MessageState {
+    /// One listing of the message.
+    fn note(
+        &mut self,
+        folder: Option<&str>,
+        time: Option<DateTime<Utc>>,
+        context: usize,
+        session: Option<&str>,
+    ) {
+        if let Some(path) = folder {
+            self.folders.insert(path.to_owned());
+        }
+        widen(&mut self.span, time);
+        self.accesses += 1;
+        self.contexts.insert(context);
+        if let Some(s) = session {
+            self.sessions
+                .entry(s.to_ascii_lowercase())
+                .or_insert_with(|| s.to_owned());
+        }
+    }
+
+    /// The finished message; `synced` tells whether a folder had been synced by a time.
+    fn finish(
+        self,
+        id: String,
+        synced: &dyn Fn(&str, Option<DateTime<Utc>>) -> bool,
+    ) -> BoundMessage {
+        BoundMessage {
+            internet_message_id: id,
+            in_synced_folder: self.folders.iter().any(|f| synced(f, self.span.1)),
+            folders: self.folders.into_iter().collect(),
+            first_access: self.span.0,
+            last_access: self.span.1,
+            accesses: self.accesses,
+            contexts: self.contexts.into_iter().collect(),
+            sessions: self.sessions.into_values().collect(),
+        }
+    }
+}
+
+/// Messages by `InternetMessageId`.
+fn finish_messages(
+    messages: HashMap<String, MessageState>,
+    synced: &dyn Fn(&str, Option<DateTime<Utc>>) -> bool,
+) -> Vec<BoundMessage> {
+    let mut out: Vec<BoundMessage> = messages
+        .into_iter()
+        .map(|(id, m)| m.finish(id, synced))
+        .collect();
+    out.sort_by(|a, b| a.internet_message_id.cmp(&b.internet_message_id));
+    out
 }
 
 #[derive(Debug)]
@@ -399,7 +458,7 @@ impl MailboxState {
                 context,
                 span: (None, None),
                 totals: ExposureTotals::default(),
-                messages: HashSet::new(),
+                messages: HashMap::new(),
                 folders: HashSet::new(),
             });
         }
@@ -456,27 +515,11 @@ impl MailboxState {
                         if id.is_empty() {
                             continue;
                         }
-                        ctx.messages.insert(id.to_owned());
-                        let m =
-                            self.messages
-                                .entry(id.to_owned())
-                                .or_insert_with(|| MessageState {
-                                    folders: BTreeSet::new(),
-                                    span: (None, None),
-                                    accesses: 0,
-                                    contexts: BTreeSet::new(),
-                                    sessions: BTreeMap::new(),
-                                });
-                        if let Some(path) = folder.path.as_deref() {
-                            m.folders.insert(path.to_owned());
-                        }
-                        widen(&mut m.span, r.creation_time);
-                        m.accesses += 1;
-                        m.contexts.insert(index);
-                        if let Some(s) = r.session_id.as_deref() {
-                            m.sessions
-                                .entry(s.to_ascii_lowercase())
-                                .or_insert_with(|| s.to_owned());
+                        let path = folder.path.as_deref();
+                        let session = r.session_id.as_deref();
+                        for map in [&mut ctx.messages, &mut self.messages] {
+                            let m = map.entry(id.to_owned()).or_default();
+                            m.note(path, r.creation_time, index, session);
                         }
                     }
                 }
@@ -517,21 +560,7 @@ impl MailboxState {
                     }
             })
         };
-        let mut messages: Vec<BoundMessage> = self
-            .messages
-            .into_iter()
-            .map(|(id, m)| BoundMessage {
-                internet_message_id: id,
-                in_synced_folder: m.folders.iter().any(|f| synced_by(f, m.span.1)),
-                folders: m.folders.into_iter().collect(),
-                first_access: m.span.0,
-                last_access: m.span.1,
-                accesses: m.accesses,
-                contexts: m.contexts.into_iter().collect(),
-                sessions: m.sessions.into_values().collect(),
-            })
-            .collect();
-        messages.sort_by(|a, b| a.internet_message_id.cmp(&b.internet_message_id));
+        let mut messages = finish_messages(self.messages, &synced_by);
         for m in &messages {
             for path in &m.folders {
                 folder_entry(&mut folders, path).bound_messages += 1;
@@ -564,6 +593,7 @@ impl MailboxState {
                     first_seen: c.span.0,
                     last_seen: c.span.1,
                     totals: t,
+                    messages: finish_messages(c.messages, &synced_by),
                 }
             })
             .collect();
@@ -588,7 +618,8 @@ impl MailboxState {
         for s in &mut syncs {
             s.context = renumber[s.context];
         }
-        for m in &mut messages {
+        let context_messages = contexts.iter_mut().flat_map(|c| c.messages.iter_mut());
+        for m in messages.iter_mut().chain(context_messages) {
             for c in &mut m.contexts {
                 *c = renumber[*c];
             }

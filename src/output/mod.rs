@@ -7,12 +7,14 @@
 //! [`SessionJson`] give the JSON forms, with AuditData's own field names, for other writers to
 //! reuse.
 
+pub mod exposure;
 pub mod jsonl;
 pub mod records;
 pub mod sanitize;
 pub mod sessions;
 pub mod table;
 
+pub use exposure::{write_exposure, write_message_accesses};
 pub use jsonl::{RecordJson, SessionJson, write_record_jsonl};
 pub use records::RecordWriter;
 pub use sanitize::{csv_cell, table_cell};

@@ -1,4 +1,4 @@
-/* Exercises the whole auditsift C ABI: parse, filter, fields and tables, errors, collector,
+/* Exercises the whole auditsift C ABI: parse, filter, fields and tables, errors, collector, the file reader,
  * inventory, every error path, frees, and independent handles on two threads at once.
  * Prints "abi_test: N checks passed" and exits non-zero on the first failure. */
 #include "auditsift.h"
@@ -188,6 +188,68 @@ static void test_error_paths(void) {
   checks++;
 }
 
+/* The native file reader: a fixture pulled in batches of 3 through a filter, then a missing path.
+ * Paths are relative to the repository root, where cargo test and the valgrind script run this. */
+static void test_reader(void) {
+  const char *path = "tests/fixtures/files/purview.csv";
+  AuditsiftReader *rd = NULL;
+  CHECK(auditsift_reader_open((const uint8_t *)path, strlen(path), &rd) == AUDITSIFT_STATUS_OK);
+  AuditsiftFilter *f = NULL;
+  CHECK(auditsift_filter_new(&f) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_filter_add(f, AUDITSIFT_FILTER_FIELD_OPERATION, (const uint8_t *)"harddelete", 10) == AUDITSIFT_STATUS_OK);
+  AuditsiftTally sum = {0}, t;
+  int batches = 0;
+  int64_t kept_origin = -1, error_index[3] = {-1, -1, -1};
+  size_t nerrors = 0;
+  for (;;) {
+    AuditsiftResult *r = NULL;
+    CHECK(auditsift_reader_next(rd, 3, f, AUDITSIFT_FLAG_NO_RAW, &r) == AUDITSIFT_STATUS_OK);
+    CHECK(auditsift_result_tally(r, &t) == AUDITSIFT_STATUS_OK);
+    if (t.read == 0) { auditsift_result_free(r); break; }
+    batches++;
+    CHECK(t.read <= 3 && t.read == t.skipped + t.rejected + t.parsed);
+    sum.read += t.read; sum.rejected += t.rejected; sum.parsed += t.parsed;
+    sum.filtered_out += t.filtered_out; sum.matched += t.matched;
+    size_t n;
+    int64_t *origins = table(r, AUDITSIFT_TABLE_ORIGINS, &n);
+    if (n == 1) kept_origin = origins[0];
+    int64_t *errors = table(r, AUDITSIFT_TABLE_ERRORS, &n);
+    uint8_t *txt = text(r);
+    for (size_t i = 0; i < n; i += 5) {
+      CHECK(nerrors < 3);
+      error_index[nerrors++] = errors[i];
+      /* The reason starts with the location. */
+      CHECK((size_t)errors[i + 2] > strlen(path) && memcmp(txt + errors[i + 1], path, strlen(path)) == 0);
+      if (errors[i] == 5) {
+        const char *want = "tests/fixtures/files/purview.csv:row 6 (line 36): row has 3 field(s)";
+        CHECK(memcmp(txt + errors[i + 1], want, strlen(want)) == 0);
+      }
+    }
+    free(origins); free(errors); free(txt);
+    auditsift_result_free(r);
+  }
+  CHECK(batches == 3);
+  CHECK(sum.read == 8 && sum.rejected == 3 && sum.parsed == 5 && sum.filtered_out == 4 && sum.matched == 1);
+  CHECK(kept_origin == 7);
+  CHECK(nerrors == 3 && error_index[0] == 4 && error_index[1] == 5 && error_index[2] == 6);
+  uint64_t done = 0, total = 0;
+  CHECK(auditsift_reader_progress(rd, &done, &total) == AUDITSIFT_STATUS_OK);
+  CHECK(total > 0 && done == total);
+  CHECK(auditsift_reader_next(rd, 0, NULL, 0, NULL) == AUDITSIFT_STATUS_NULL_ARGUMENT);
+  auditsift_reader_free(rd);
+  auditsift_filter_free(f);
+
+  const char *missing = "tests/fixtures/files/no_such_file.csv";
+  rd = NULL;
+  CHECK(auditsift_reader_open((const uint8_t *)missing, strlen(missing), &rd) == AUDITSIFT_STATUS_IO);
+  CHECK(rd == NULL);
+  char msg[512];
+  size_t len = auditsift_last_error((uint8_t *)msg, sizeof msg);
+  CHECK(len >= strlen(missing) && len <= sizeof msg && memcmp(msg, missing, strlen(missing)) == 0);
+  CHECK(auditsift_reader_open(NULL, 0, &rd) == AUDITSIFT_STATUS_NULL_ARGUMENT);
+  auditsift_reader_free(NULL);
+}
+
 static void *worker(void *arg) {
   (void)arg;
   for (int i = 0; i < 50; i++) {
@@ -209,6 +271,7 @@ int main(void) {
   CHECK(auditsift_abi_version() == AUDITSIFT_ABI_VERSION);
   test_parse_and_tables();
   test_error_paths();
+  test_reader();
   pthread_t a, b;
   CHECK(pthread_create(&a, NULL, worker, NULL) == 0);
   CHECK(pthread_create(&b, NULL, worker, NULL) == 0);

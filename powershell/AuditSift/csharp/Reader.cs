@@ -99,11 +99,12 @@ namespace AuditSift
                 tally.FilteredOut += (long)t.FilteredOut;
                 tally.Duplicates += (long)t.Duplicates;
                 tally.Matched += (long)t.Matched;
+                // Indexes count over the whole file (the native reader numbers every row and line
+                // across batches); recordsBefore makes them count over every file of the import.
                 foreach (AuditRecordError e in Decoder.Errors(data))
                 {
-                    // The reader's reason already names the row or line; the file is named here.
-                    e.Source = e.Reason.IndexOf(currentPath, StringComparison.Ordinal) >= 0 ? string.Empty : Describe(e.Index);
-                    e.Index += recordsBefore + recordsInFile;
+                    SplitLocation(e);
+                    e.Index += recordsBefore;
                     output.Errors.Add(e);
                 }
                 long[] origins = data.Table(NativeTable.Origins);
@@ -112,7 +113,7 @@ namespace AuditSift
                     AuditRecord[] records = Decoder.Records(data, origins, options.Full);
                     foreach (AuditRecord r in records)
                     {
-                        r.Index += recordsBefore + recordsInFile;
+                        r.Index += recordsBefore;
                         output.Items.Add(r);
                     }
                 }
@@ -125,9 +126,25 @@ namespace AuditSift
             return output;
         }
 
-        private string Describe(long indexInBatch)
+        /// <summary>
+        /// The native reason starts with the location ("file:row 17 (line 18): reason"): it becomes the
+        /// error's Source, the rest its Reason. Without one, Source names the file and the item.
+        /// </summary>
+        private void SplitLocation(AuditRecordError e)
         {
-            return currentPath + ": record " + (recordsInFile + indexInBatch + 1);
+            string prefix = currentPath + ":";
+            int end = e.Reason.StartsWith(prefix, StringComparison.Ordinal)
+                ? e.Reason.IndexOf(": ", prefix.Length, StringComparison.Ordinal)
+                : -1;
+            if (end > prefix.Length)
+            {
+                e.Source = e.Reason.Substring(0, end);
+                e.Reason = e.Reason.Substring(end + 2);
+            }
+            else
+            {
+                e.Source = currentPath + ": item " + (e.Index + 1);
+            }
         }
 
         /// <summary>Closes the open file, if any.</summary>
