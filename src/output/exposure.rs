@@ -256,6 +256,44 @@ fn context_line<'a>(
     }
 }
 
+/// A mailbox with its contexts, for documents that nest them (the HTML report).
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct NestedMailbox<'a> {
+    #[serde(flatten)]
+    mailbox: ExposureLine<'a>,
+    contexts: Vec<ExposureLine<'a>>,
+}
+
+/// The whole exposure as one JSON document: `{"Mailboxes": [...], "Totals": {...}}`, each
+/// mailbox being its JSON-lines object with its context lines under `Contexts`.
+pub fn exposure_json(exposure: &Exposure) -> serde_json::Value {
+    #[derive(Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Document<'a> {
+        mailboxes: Vec<NestedMailbox<'a>>,
+        totals: TotalsJson,
+    }
+    let document = Document {
+        mailboxes: exposure
+            .mailboxes
+            .iter()
+            .map(|m| NestedMailbox {
+                mailbox: mailbox_line(m),
+                contexts: m
+                    .contexts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| context_line(m, i, c))
+                    .collect(),
+            })
+            .collect(),
+        totals: (&exposure.totals).into(),
+    };
+    // Serializing plain structs of strings and numbers cannot fail.
+    serde_json::to_value(document).unwrap_or(serde_json::Value::Null)
+}
+
 /// Columns of exposure CSV output.
 pub const EXPOSURE_CSV_COLUMNS: [&str; 14] = [
     "Mailbox",

@@ -278,7 +278,7 @@
     arr(D.exposure.mailboxes || D.exposure.Mailboxes).forEach(function (mb) {
       mb = obj(mb);
       var mailbox = str(mb.Mailbox), lower = mailbox.toLowerCase();
-      var ctxSessions = arr(mb.Contexts).map(function (c) { return str(obj(c).SessionId); });
+      var ctxSessions = arr(mb.Contexts).map(function (c) { return str(ctxOf(c).SessionId); });
       arr(mb.ThrottledWindows).forEach(function (w) {
         w = obj(w);
         var ids = strArr(w.Sessions);
@@ -293,6 +293,8 @@
     });
     return out;
   }
+  // A context's fields: nested under Context (auditsift's exposure JSON) or on the context itself.
+  function ctxOf(c) { c = obj(c); return obj(c.Context || c); }
   function throttleSentence(w) {
     var dur = isFinite(w.startMs) && isFinite(w.endMs) ? fmtDur(w.endMs - w.startMs) : 'an unknown time';
     return 'Bind auditing was throttled for ' + dur + ' from ' + fmtTimeUtc(w.startMs, w.start || '?') + ' to ' +
@@ -1315,7 +1317,8 @@
   function totalsLine(t, what) {
     t = obj(t);
     return h('p', { class: 'totals' }, h('strong', null, what + ': '),
-      plural(num(t.Messages), 'message') + ' bound, ' + plural(num(t.Folders), 'folder') + ' synced, ' + plural(num(t.Binds), 'bind') + ', ' +
+      plural(num(t.Messages), 'message') + ' bound, ' + plural(num(t.Folders), 'folder') + ' accessed, ' + plural(num(t.Binds), 'bind') +
+      (num(t.UnitemizedBinds) ? ' (' + fmtNum(num(t.UnitemizedBinds)) + ' not itemized)' : '') + ', ' +
       plural(num(t.Syncs), 'sync', 'syncs') + ', from ' + plural(num(t.Records), 'MailItemsAccessed record'));
   }
   function cappedTable(id, headers, items, rowFn, cap) {
@@ -1372,12 +1375,13 @@
       det.appendChild(totalsLine(mb.Totals, 'This mailbox'));
       arr(mb.Contexts).forEach(function (c, ci) {
         c = obj(c);
-        var throttled = c.Throttled === true;
+        var cx = ctxOf(c);
+        var throttled = c.DuringThrottling === true || c.Throttled === true;
         var card = h('div', { class: 'context' + (throttled ? ' throttled' : ''), 'data-context': ci });
         card.appendChild(h('h4', null, 'Access context ' + (ci + 1), throttled ? ' ' : '', throttled ? h('span', { class: 'badge warn' }, 'throttled: incomplete') : ''));
         var dl = h('dl');
-        [['Session', str(c.SessionId) || '(no SessionId)'], ['Client IP', str(c.ClientIPAddress) || '\u2014'], ['Client', str(c.ClientInfoString) || '\u2014'],
-          ['Logon type', str(c.LogonType) || '\u2014'], ['User', str(c.UserId) || '\u2014']].forEach(function (x) {
+        [['Session', str(cx.SessionId) || '(no SessionId)'], ['Client IP', str(cx.ClientIPAddress) || '\u2014'], ['Client', str(cx.ClientInfoString) || '\u2014'],
+          ['Logon type', str(cx.LogonType) || '\u2014'], ['User', str(cx.UserId) || '\u2014']].forEach(function (x) {
           dl.appendChild(h('dt', null, x[0])); dl.appendChild(h('dd', { class: x[0] === 'Session' || x[0] === 'Client IP' ? 'mono' : null }, x[1]));
         });
         card.appendChild(dl);
@@ -1396,7 +1400,7 @@
         if (msgs.length) {
           card.appendChild(cappedTable('msgs-' + mi + '-' + ci, ['InternetMessageId', 'Folder', 'First access (UTC)', 'Last access (UTC)', { label: 'Accesses', num: true }], msgs, function (m) {
             m = obj(m);
-            return h('tr', null, h('td', { class: 'mono' }, str(m.InternetMessageId)), h('td', { class: 'mono' }, str(m.Folder)), timeCell(m.FirstAccess), timeCell(m.LastAccess),
+            return h('tr', null, h('td', { class: 'mono' }, str(m.InternetMessageId)), h('td', { class: 'mono' }, str(m.Folder) || strArr(m.Folders).join('; ')), timeCell(m.FirstAccess), timeCell(m.LastAccess),
               h('td', { class: 'num' }, fmtNum(num(m.Accesses))));
           }, 200));
         } else card.appendChild(h('p', { class: 'muted' }, 'No message bind recorded in this context.'));

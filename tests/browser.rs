@@ -1,0 +1,73 @@
+//! The HTML report in real headless Chromium: `tests/browser` (node's test runner driving
+//! Debian's Chromium through playwright-core) on the fixture report, then on the report the CLI
+//! writes for the bundled incident. Runs when node, Chromium and the npm packages are installed
+//! (`.ci/run` installs them) and says plainly that it skipped otherwise.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+/// Why the browser tests cannot run here, if they cannot.
+fn missing() -> Option<String> {
+    let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&chromium).exists() {
+        return Some(format!("no Chromium at {chromium}"));
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        return Some("node is not on PATH".into());
+    }
+    if !browser_dir().join("node_modules/playwright-core").is_dir() {
+        return Some("tests/browser/node_modules is missing (run `npm ci` there)".into());
+    }
+    None
+}
+
+fn node_test(report: Option<&Path>) {
+    let mut command = Command::new("node");
+    command.arg("--test").current_dir(browser_dir());
+    if let Some(path) = report {
+        command.env("AUDITSIFT_REPORT", path);
+    }
+    let out = command.output().expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "browser tests failed ({}):\n{stdout}\n{}",
+        report.map_or("fixture".into(), |p| p.display().to_string()),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("# fail 0"), "{stdout}");
+}
+
+#[test]
+fn report_renders_in_chromium() {
+    if let Some(why) = missing() {
+        println!("SKIPPED: the browser report tests did not run: {why}.");
+        return;
+    }
+    node_test(None);
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let report = dir.path().join("incident.html");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/incident.csv");
+    let out = Command::new(env!("CARGO_BIN_EXE_auditsift"))
+        .args(["report", "--title", "Incident sample", "-o"])
+        .arg(&report)
+        .arg(&sample)
+        .output()
+        .expect("auditsift runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(&report).expect("report written");
+    // The sample's exposure is in the report, its hostile subject only as escaped JSON.
+    assert!(html.contains("\"ThrottledWindows\""));
+    assert!(!html.contains("<script>alert(1)</script>"));
+    node_test(Some(&report));
+}
