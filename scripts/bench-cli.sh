@@ -3,7 +3,9 @@
 #
 # Generates (once) a JSON-lines file and a Purview export CSV of about $BYTES bytes with
 # examples/gen_incident.rs, then times in one run, on each file:
-#   * `auditsift timeline --session <attacker>` and `auditsift convert`,
+#   * `auditsift timeline --session <attacker>`, `auditsift mailitems --session <attacker>` (the
+#     MailItemsAccessed exposure of that session, which also reads every throttled record) and
+#     `auditsift convert`,
 #   * jq -c 'select(.SessionId=="<attacker>")' (JSON lines only; jq stops at the first record it
 #     cannot parse, so it reads a copy of the file without the generator's one invalid line),
 #   * a Python loop: json.loads per line (JSON lines) or csv + json.loads per row (CSV), keeping the
@@ -147,6 +149,8 @@ for file in "$JSONL" "$CSV"; do
   measure "cat >/dev/null" "$RUNS" "$file" null cat "$file"
   measure "auditsift timeline" "$RUNS" "$file" count \
     "$BIN" timeline -q --format jsonl --session "$SESSION" "$file"
+  measure "auditsift mailitems" "$RUNS" "$file" count \
+    "$BIN" mailitems -q --format jsonl --session "$SESSION" "$file"
   measure "auditsift convert" "$RUNS" "$file" null "$BIN" convert -q --format jsonl "$file"
   if [[ "$file" == "$JSONL" ]]; then
     cat "$JQ_INPUT" >/dev/null
@@ -188,6 +192,10 @@ for f in files:
     if jq and "auditsift timeline" in secs:
         verdicts.append((f"timeline >= 30x jq on {os.path.basename(f)} ({jq / secs['auditsift timeline']:.1f}x)",
                          jq / secs["auditsift timeline"] >= 30))
+    if "auditsift mailitems" in secs and "auditsift timeline" in secs:
+        speed = secs["auditsift timeline"] / secs["auditsift mailitems"]
+        verdicts.append((f"mailitems >= 0.5x the speed of timeline on {os.path.basename(f)} ({speed:.2f}x)",
+                         speed >= 0.5))
     if "cat >/dev/null" in secs and "auditsift timeline" in secs:
         share = secs["cat >/dev/null"] / secs["auditsift timeline"]
         print(f"{os.path.basename(f)}: {size / 1e6:,.0f} MB, {records:,} records; timeline runs at "
