@@ -101,6 +101,54 @@ typedef enum AuditsiftTable {
    5 per session value: session row, kind, value ref, count.
    */
   AUDITSIFT_TABLE_SESSION_VALUES = 8,
+  /*
+   8 per mailbox: mailbox ref, then its totals: records, syncs, binds, messages, folders,
+   unitemized binds.
+   */
+  AUDITSIFT_TABLE_EXPOSURE_MAILBOXES = 9,
+  /*
+   22 per access context: mailbox row, SessionId ref, ClientIPAddress ref, ClientInfoString
+   ref, LogonType ref, UserId ref, first seen ref, last seen ref, during throttling (0/1),
+   then its totals as in EXPOSURE_MAILBOXES.
+   */
+  AUDITSIFT_TABLE_EXPOSURE_CONTEXTS = 10,
+  /*
+   7 per folder: mailbox row, path ref, first sync ref, syncs, bound messages.
+   */
+  AUDITSIFT_TABLE_EXPOSURE_FOLDERS = 11,
+  /*
+   8 per Sync: mailbox row, context row, folder ref, time ref, record id ref.
+   */
+  AUDITSIFT_TABLE_EXPOSURE_SYNCS = 12,
+  /*
+   10 per bound message: mailbox row, context row (-1: over the whole mailbox), message id
+   ref, first access ref, last access ref, accesses, in synced folder (0/1).
+   */
+  AUDITSIFT_TABLE_EXPOSURE_MESSAGES = 13,
+  /*
+   8 per unitemized Bind record: mailbox row, context row, record id ref, time ref,
+   OperationCount, messages listed.
+   */
+  AUDITSIFT_TABLE_EXPOSURE_UNITEMIZED = 14,
+  /*
+   6 per throttling window: mailbox row, start ref, end ref, throttled records.
+   */
+  AUDITSIFT_TABLE_EXPOSURE_THROTTLED = 15,
+  /*
+   5 per list value of a message or window: owner row, kind (`AuditsiftExposureValue`),
+   value ref, number.
+   */
+  AUDITSIFT_TABLE_EXPOSURE_VALUES = 16,
+  /*
+   17 per message and context of a pivot: message id ref, SessionId ref, ClientIPAddress
+   ref, ClientInfoString ref, LogonType ref, UserId ref, first seen ref, last seen ref,
+   records.
+   */
+  AUDITSIFT_TABLE_MESSAGE_ACCESSES = 17,
+  /*
+   4 per operation of a message access: access row, operation ref, records.
+   */
+  AUDITSIFT_TABLE_ACCESS_OPERATIONS = 18,
 } AuditsiftTable;
 
 /*
@@ -320,9 +368,60 @@ typedef enum AuditsiftFilterField {
 } AuditsiftFilterField;
 
 /*
+ Kinds of rows in the EXPOSURE_VALUES table: the lists inside a message or a window row.
+ */
+typedef enum AuditsiftExposureValue {
+  /*
+   A folder a message was listed in; owner: an EXPOSURE_MESSAGES row.
+   */
+  AUDITSIFT_EXPOSURE_VALUE_MESSAGE_FOLDER = 0,
+  /*
+   A context that read the message: the number is its EXPOSURE_CONTEXTS row (no text);
+   owner: an EXPOSURE_MESSAGES row.
+   */
+  AUDITSIFT_EXPOSURE_VALUE_MESSAGE_CONTEXT = 1,
+  /*
+   A SessionId that read the message; owner: an EXPOSURE_MESSAGES row.
+   */
+  AUDITSIFT_EXPOSURE_VALUE_MESSAGE_SESSION = 2,
+  /*
+   The `Id` of a throttled record; owner: an EXPOSURE_THROTTLED row.
+   */
+  AUDITSIFT_EXPOSURE_VALUE_WINDOW_RECORD_ID = 3,
+  /*
+   A session active in the mailbox during the window; absent text (offset -1) stands for
+   the records without a SessionId. Owner: an EXPOSURE_THROTTLED row.
+   */
+  AUDITSIFT_EXPOSURE_VALUE_WINDOW_SESSION = 4,
+} AuditsiftExposureValue;
+
+/*
+ What a pivot key is matched against.
+ */
+typedef enum AuditsiftPivotKey {
+  /*
+   An Entra ID session (`AppAccessContext.AADSessionId`, a sign-in's session).
+   */
+  AUDITSIFT_PIVOT_KEY_AAD_SESSION_ID = 0,
+  /*
+   An `InternetMessageId`, with or without its angle brackets.
+   */
+  AUDITSIFT_PIVOT_KEY_MESSAGE_ID = 1,
+  /*
+   A client address, with or without a port.
+   */
+  AUDITSIFT_PIVOT_KEY_IP = 2,
+} AuditsiftPivotKey;
+
+/*
  Gathers the records of many results: de-duplicated by Id, sorted by time at `finish`.
  */
 typedef struct AuditsiftCollector AuditsiftCollector;
+
+/*
+ MailItemsAccessed exposure over many results.
+ */
+typedef struct AuditsiftExposure AuditsiftExposure;
 
 /*
  A filter handle: add values, then use it for any number of batches.
@@ -333,6 +432,12 @@ typedef struct AuditsiftFilter AuditsiftFilter;
  The session inventory over many results.
  */
 typedef struct AuditsiftInventory AuditsiftInventory;
+
+/*
+ A pivot over many results: from Entra ID sessions, message ids and addresses to the sessions,
+ message accesses and records connected with them.
+ */
+typedef struct AuditsiftPivot AuditsiftPivot;
 
 /*
  A file read in batches: made by `auditsift_reader_open`, freed by `auditsift_reader_free`.
@@ -451,7 +556,7 @@ enum AuditsiftStatus auditsift_parse_batch(const uint8_t *data,
                                            struct AuditsiftResult **out);
 
 /*
- The number of rows of the result's main table (records, or sessions); 0 for NULL.
+ The number of rows of the result's main table (records, sessions or mailboxes); 0 for NULL.
 
  # Safety
  `result` must be NULL or a live result.
@@ -596,6 +701,122 @@ void auditsift_inventory_free(struct AuditsiftInventory *inventory);
  `buf` must be NULL or point to `len` writable bytes.
  */
 size_t auditsift_last_error(uint8_t *buf, size_t len);
+
+/*
+ Creates an exposure counting the accesses of the records `scope` keeps (NULL: every record)
+ in `*out`. The scope is copied: the filter may be freed or changed afterwards.
+
+ # Safety
+ `scope` must be NULL or a live filter; `out` a valid pointer.
+ */
+enum AuditsiftStatus auditsift_exposure_new(const struct AuditsiftFilter *scope,
+                                            struct AuditsiftExposure **out);
+
+/*
+ Writes to `*out` a new filter to parse the input with: the scope, widened to the
+ MailItemsAccessed records with `IsThrottled` = True of the scoped users (a throttled record
+ opens a hole in the mailbox's evidence whichever session wrote it). Free it with
+ `auditsift_filter_free`.
+
+ # Safety
+ `exposure` must be live and `out` a valid pointer.
+ */
+enum AuditsiftStatus auditsift_exposure_parse_filter(const struct AuditsiftExposure *exposure,
+                                                     struct AuditsiftFilter **out);
+
+/*
+ Adds a result's records (de-duplicated by Id across every result added). Records outside the
+ scope count as filtered out, except the throttled ones of the scoped users, which open holes.
+
+ # Safety
+ `exposure` and `result` must be live handles.
+ */
+enum AuditsiftStatus auditsift_exposure_add(struct AuditsiftExposure *exposure,
+                                            const struct AuditsiftResult *result);
+
+/*
+ Writes the exposure so far as a result in `*out` (the exposure stays usable): one main row
+ per mailbox (EXPOSURE_MAILBOXES), with the EXPOSURE_* tables described in `docs/abi.md`. Its
+ tally counts every record added; `duplicates` are repeats of an earlier Id.
+
+ # Safety
+ `exposure` must be live and `out` a valid pointer.
+ */
+enum AuditsiftStatus auditsift_exposure_summarize(const struct AuditsiftExposure *exposure,
+                                                  struct AuditsiftResult **out);
+
+/*
+ Frees an exposure. NULL does nothing.
+
+ # Safety
+ `exposure` must be NULL or live, not used afterwards.
+ */
+void auditsift_exposure_free(struct AuditsiftExposure *exposure);
+
+/*
+ Creates a pivot without keys in `*out`.
+
+ # Safety
+ `out` must be a valid pointer.
+ */
+enum AuditsiftStatus auditsift_pivot_new(struct AuditsiftPivot **out);
+
+/*
+ Adds a key of `kind` (`AuditsiftPivotKey`) to pivot from. Keys of different kinds are OR-ed:
+ a record matches when it matches any key. Keys must be added before the first result.
+
+ # Safety
+ `pivot` must be live; `value` must point to `len` bytes.
+ */
+enum AuditsiftStatus auditsift_pivot_add_key(struct AuditsiftPivot *pivot,
+                                             uint32_t kind,
+                                             const uint8_t *value,
+                                             size_t len);
+
+/*
+ Writes to `*out` a new filter to parse the input with: with Entra ID session keys alone, a
+ filter on those sessions (documents without their bytes are skipped unparsed); otherwise one
+ that keeps everything (the pivot matches message ids and addresses itself). Free it with
+ `auditsift_filter_free`.
+
+ # Safety
+ `pivot` must be live and `out` a valid pointer.
+ */
+enum AuditsiftStatus auditsift_pivot_parse_filter(const struct AuditsiftPivot *pivot,
+                                                  struct AuditsiftFilter **out);
+
+/*
+ Adds a result's records; their ORIGINS count over every result added, as in a collector.
+ Fails with `AUDITSIFT_STATUS_INVALID_ARGUMENT` when the pivot has no key.
+
+ # Safety
+ `pivot` and `result` must be live handles.
+ */
+enum AuditsiftStatus auditsift_pivot_add(struct AuditsiftPivot *pivot,
+                                         const struct AuditsiftResult *result);
+
+/*
+ Writes what the pivot found as a result in `*out` and empties the pivot (its keys stay):
+ the matching records, de-duplicated by Id and in time order, with the tables of a collector's
+ result (ORIGINS, FIELDS...; `flags` as for `auditsift_collector_finish`; they are the main
+ rows); their sessions in SESSIONS and SESSION_VALUES; for message id keys, each message's
+ accesses by context in MESSAGE_ACCESSES and ACCESS_OPERATIONS. The tally counts every record
+ added: `matched` the records found, `filtered_out` those the pivot did not match.
+
+ # Safety
+ `pivot` must be live and `out` a valid pointer.
+ */
+enum AuditsiftStatus auditsift_pivot_finish(struct AuditsiftPivot *pivot,
+                                            uint32_t flags,
+                                            struct AuditsiftResult **out);
+
+/*
+ Frees a pivot. NULL does nothing.
+
+ # Safety
+ `pivot` must be NULL or live, not used afterwards.
+ */
+void auditsift_pivot_free(struct AuditsiftPivot *pivot);
 
 /*
  Opens the file at `path` (`path_len` bytes of UTF-8, not NUL-terminated) and recognises its

@@ -5,7 +5,7 @@
     Author               = 'The auditsift authors'
     CompanyName          = 'auditsift'
     Copyright            = '(c) The auditsift authors. MIT or Apache-2.0.'
-    Description          = 'Fast, tolerant reading of Microsoft 365 audit logs for incident response. Converts Search-UnifiedAuditLog results, Purview exports and Search-MailboxAuditLog -ShowDetails records into typed objects, picks out one session''s records in time order, and lists the sessions of a log, through a native Rust library.'
+    Description          = 'Fast, tolerant reading of Microsoft 365 audit logs for incident response. Converts Search-UnifiedAuditLog results, Purview exports and Search-MailboxAuditLog -ShowDetails records into typed objects, picks out one session''s records in time order, lists the sessions of a log, tells which mail was exposed from MailItemsAccessed records (with the holes throttling leaves), and pivots from Entra ID sessions, messages and addresses, through a native Rust library.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.6.2'
@@ -13,7 +13,9 @@
         'ConvertFrom-AuditData',
         'Select-AuditSession',
         'Get-AuditSession',
-        'Import-AuditLog'
+        'Import-AuditLog',
+        'Get-MailboxExposure',
+        'Find-AuditPivot'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
@@ -28,6 +30,7 @@
         'csharp/Records.cs',
         'csharp/Native.cs',
         'csharp/Decoder.cs',
+        'csharp/Exposure.cs',
         'csharp/Pipeline.cs',
         'csharp/Reader.cs',
         'Private/Internal.ps1',
@@ -35,6 +38,8 @@
         'Public/Select-AuditSession.ps1',
         'Public/Get-AuditSession.ps1',
         'Public/Import-AuditLog.ps1',
+        'Public/Get-MailboxExposure.ps1',
+        'Public/Find-AuditPivot.ps1',
         'en-US/about_AuditSift.help.txt'
     )
     PrivateData          = @{
@@ -44,7 +49,7 @@
                 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/auditsift/auditsift'
             LicenseUri   = 'https://github.com/auditsift/auditsift/blob/main/LICENSE'
-            ReleaseNotes = 'First release: ConvertFrom-AuditData, Select-AuditSession, Get-AuditSession, Import-AuditLog.'
+            ReleaseNotes = 'First release: ConvertFrom-AuditData, Select-AuditSession, Get-AuditSession, Import-AuditLog, Get-MailboxExposure, Find-AuditPivot.'
         }
     }
 }

@@ -228,7 +228,7 @@ internal static class InteropTests
         Native.EnsureLoaded();
         Native.EnsureLoaded();
         Equal(Native.ExpectedAbiVersion, Native.AbiVersion(), "ABI version");
-        Equal(1, Native.InteropVersion, "interop version");
+        Equal(2, Native.InteropVersion, "interop version");
     }
 
     public static void TestModuleInteropVersionMatchesThePsm1()
@@ -1048,11 +1048,423 @@ internal static class InteropTests
                 Throws<InvalidOperationException>(delegate { import.Open(Path.Combine(dir, "missing.csv")); }, "a missing file");
             }
             Throws<ArgumentException>(delegate { new AuditLogImport(Options(PipelineMode.Inventory, null, 3)); }, "inventory is not an import");
+            Throws<ArgumentException>(delegate { new AuditLogImport(Options(PipelineMode.Pivot, null, 3)); }, "nor is a pivot");
         }
         finally
         {
             Directory.Delete(dir, true);
         }
+    }
+
+    // ---- MailItemsAccessed exposure and pivots ----------------------------------------------
+
+    private const string S1 = "11111111-1111-4111-8111-111111111111";
+    private const string S2 = "22222222-2222-4222-8222-222222222222";
+    private const string S3 = "33333333-3333-4333-8333-333333333333";
+
+    /// <summary>A MailItemsAccessed AuditData record of megan.bowen's mailbox; session null leaves SessionId out.</summary>
+    private static string Mia(int n, string time, string session, string ip, string kind, bool throttled, string folder,
+        string[] messages, int count)
+    {
+        StringBuilder extra = new StringBuilder();
+        extra.Append(",\"MailboxOwnerUPN\":\"megan.bowen@contoso.com\",\"ClientIPAddress\":\"").Append(ip)
+            .Append("\",\"ClientInfoString\":\"Client=REST;Client=RESTSystem;;\",\"LogonType\":0")
+            .Append(",\"OperationProperties\":[{\"Name\":\"MailAccessType\",\"Value\":\"").Append(kind)
+            .Append("\"},{\"Name\":\"IsThrottled\",\"Value\":\"").Append(throttled ? "True" : "False").Append("\"}]")
+            .Append(",\"OperationCount\":").Append(count)
+            .Append(",\"Folders\":[{\"Path\":").Append(Quote(folder)).Append(",\"FolderItems\":[");
+        for (int i = 0; i < messages.Length; i++)
+        {
+            extra.Append(i == 0 ? string.Empty : ",").Append("{\"InternetMessageId\":").Append(Quote(messages[i])).Append('}');
+        }
+        extra.Append("]}]");
+        return Doc(Guid(n), time, "MailItemsAccessed", "megan.bowen@contoso.com", session, extra.ToString());
+    }
+
+    private static string Bind(int n, string time, string session, string ip, params string[] messages)
+    {
+        return Mia(n, time, session, ip, "Bind", false, "\\Inbox", messages, messages.Length);
+    }
+
+    /// <summary>Microsoft's example: three Bind records, contexts differing by SessionId and address, messages A to F.</summary>
+    private static List<object> DocumentedExample()
+    {
+        List<object> docs = new List<object>();
+        docs.Add(Bind(101, "2026-03-02T10:00:00", S1, "192.0.2.10", "<A@contoso.com>", "<B@contoso.com>", "<C@contoso.com>"));
+        docs.Add(Bind(102, "2026-03-02T10:01:00", S2, "192.0.2.10", "<D@contoso.com>", "<E@contoso.com>"));
+        docs.Add(Bind(103, "2026-03-02T10:02:00", S1, "198.51.100.7", "<A@contoso.com>", "<F@contoso.com>"));
+        return docs;
+    }
+
+    private static List<MailboxExposure> Exposure(AuditFilter scope, IList inputs, int batchSize, List<AuditRecordError> errors)
+    {
+        List<MailboxExposure> mailboxes = new List<MailboxExposure>();
+        foreach (object o in Run(Options(PipelineMode.Exposure, scope, batchSize), inputs, errors, null))
+        {
+            MailboxExposure m = o as MailboxExposure;
+            Check(m != null, "item is a MailboxExposure: " + o);
+            mailboxes.Add(m);
+        }
+        return mailboxes;
+    }
+
+    /// <summary>Everything an exposure says, as text, to compare two of them.</summary>
+    private static string Describe(List<MailboxExposure> mailboxes)
+    {
+        StringBuilder sb = new StringBuilder();
+        foreach (MailboxExposure m in mailboxes)
+        {
+            sb.Append(m).Append(" | ").Append(m.Totals).Append(" | ").Append(m.FirstSeen).Append('\n');
+            foreach (ExposureContext c in m.Contexts)
+            {
+                sb.Append("  ").Append(c).Append(' ').Append(c.Totals).Append(' ').Append(c.DuringThrottling).Append('\n');
+                foreach (ExposedMessage b in c.Messages) sb.Append("    ").Append(b).Append(' ').Append(b.LastAccess).Append('\n');
+            }
+            foreach (ExposedMessage b in m.Messages)
+            {
+                sb.Append("  ").Append(b).Append(' ').Append(string.Join(",", b.Folders.ToArray())).Append(' ')
+                    .Append(string.Join(",", b.Sessions.ToArray())).Append(' ').Append(b.Contexts.Count).Append(' ').Append(b.InSyncedFolder).Append('\n');
+            }
+            foreach (SyncedFolder s in m.SyncFolders) sb.Append("  sync ").Append(s).Append(' ').Append(s.RecordId).Append('\n');
+            foreach (UnitemizedBind u in m.UnitemizedBinds) sb.Append("  unitemized ").Append(u).Append('\n');
+            foreach (ThrottleWindow w in m.ThrottledWindows)
+            {
+                sb.Append("  window ").Append(w).Append(' ').Append(string.Join(",", w.RecordIds.ToArray())).Append(' ')
+                    .Append(w.Sessions.Count).Append('\n');
+            }
+        }
+        return sb.ToString();
+    }
+
+    public static void TestExposureDocumentedExample()
+    {
+        List<MailboxExposure> mailboxes = Exposure(null, DocumentedExample(), 2, null);
+        Equal(1, mailboxes.Count, "one mailbox");
+        MailboxExposure m = mailboxes[0];
+        Equal("megan.bowen@contoso.com", m.Mailbox, "mailbox");
+        Equal(3, m.Contexts.Count, "SessionId and ClientIPAddress each make a context");
+        Equal(S1 + "/192.0.2.10," + S2 + "/192.0.2.10," + S1 + "/198.51.100.7",
+            m.Contexts[0].SessionId + "/" + m.Contexts[0].ClientIPAddress + "," + m.Contexts[1].SessionId + "/" + m.Contexts[1].ClientIPAddress
+            + "," + m.Contexts[2].SessionId + "/" + m.Contexts[2].ClientIPAddress, "contexts by first access");
+        Equal("Owner", m.Contexts[0].LogonType, "LogonType name");
+        Equal("Client=REST;Client=RESTSystem;;", m.Contexts[0].ClientInfoString, "client");
+        List<string> ids = new List<string>();
+        foreach (ExposedMessage b in m.Messages) ids.Add(b.InternetMessageId);
+        Equal("<A@contoso.com>,<B@contoso.com>,<C@contoso.com>,<D@contoso.com>,<E@contoso.com>,<F@contoso.com>", Join(ids), "messages A to F");
+        ExposedMessage a = m.Messages[0];
+        Equal(2L, a.Accesses, "A read twice");
+        Equal(2, a.Contexts.Count, "A in two contexts");
+        Check(ReferenceEquals(m.Contexts[0].Context, a.Contexts[0]) && ReferenceEquals(m.Contexts[2].Context, a.Contexts[1]),
+            "A's contexts are the mailbox's first and third");
+        Equal(S1, Join(a.Sessions), "one session read A");
+        Equal(new DateTime(2026, 3, 2, 10, 0, 0, DateTimeKind.Utc), a.FirstAccess.Value, "first access");
+        Equal(new DateTime(2026, 3, 2, 10, 2, 0, DateTimeKind.Utc), a.LastAccess.Value, "last access");
+        Equal("\\Inbox", Join(a.Folders), "folder");
+        Equal("3,2,2", m.Contexts[0].Totals.Messages + "," + m.Contexts[1].Totals.Messages + "," + m.Contexts[2].Totals.Messages, "per context");
+        Equal("<A@contoso.com> (1 access),<F@contoso.com> (1 access)",
+            m.Contexts[2].Messages[0] + "," + m.Contexts[2].Messages[1], "a context lists its own accesses");
+        Equal(1, m.Contexts[2].Messages[0].Contexts.Count, "and only itself");
+        Equal(6L, m.Totals.Messages, "six messages");
+        Equal(7L, m.Totals.Binds, "seven binds");
+        Equal(3L, m.Totals.Records, "three records");
+        Equal(0L, m.Totals.Syncs, "no sync");
+        Check(!m.IsThrottled && !m.DuringThrottling, "no hole");
+        Equal(new DateTime(2026, 3, 2, 10, 0, 0, DateTimeKind.Utc), m.FirstSeen.Value, "first seen");
+        Equal(new DateTime(2026, 3, 2, 10, 2, 0, DateTimeKind.Utc), m.LastSeen.Value, "last seen");
+        Equal("\\Inbox (0 syncs, 6 messages)", m.Folders[0].ToString(), "folder summary");
+
+        AuditFilter one = new AuditFilter();
+        one.SessionIds = new string[] { S2.ToUpperInvariant() };
+        m = Exposure(one, DocumentedExample(), 10, null)[0];
+        Equal(1, m.Contexts.Count, "narrowed to one session");
+        Equal(2L, m.Totals.Messages, "its two messages");
+    }
+
+    /// <summary>A throttled Sync of another session opens a hole that flags the scoped session active in it.</summary>
+    private static List<object> ThrottledIncident()
+    {
+        List<object> docs = new List<object>();
+        docs.Add(Mia(201, "2026-03-02T12:00:00", S2, "192.0.2.99", "Sync", true, "\\Inbox", new string[0], 1));
+        docs.Add(Bind(202, "2026-03-02T11:00:00", S1, "192.0.2.10", "<P@contoso.com>"));
+        docs.Add(Doc(Guid(203), "2026-03-03T09:00:00", "HardDelete", "megan.bowen@contoso.com", S1,
+            ",\"MailboxOwnerUPN\":\"megan.bowen@contoso.com\",\"ClientIPAddress\":\"192.0.2.10\""));
+        docs.Add(Bind(204, "2026-03-04T13:00:00", S3, "192.0.2.10", "<Q@contoso.com>"));
+        // Basic authentication (no SessionId) inside the hole.
+        docs.Add(Mia(205, "2026-03-02T18:00:00", null, "203.0.113.5", "Sync", false, "\\Sent Items", new string[0], 1));
+        return docs;
+    }
+
+    public static void TestExposureThrottlingHoleFlagsSessions()
+    {
+        AuditFilter scope = new AuditFilter();
+        scope.SessionIds = new string[] { S1, S3 };
+        MailboxExposure m = Exposure(scope, ThrottledIncident(), 2, null)[0];
+        Equal(1, m.ThrottledWindows.Count, "one hole");
+        ThrottleWindow w = m.ThrottledWindows[0];
+        Equal(new DateTime(2026, 3, 2, 12, 0, 0, DateTimeKind.Utc), w.Start.Value, "a throttled record outside the scope still opens it");
+        Equal(new DateTime(2026, 3, 3, 12, 0, 0, DateTimeKind.Utc), w.End.Value, "24 hours");
+        Equal(Guid(201), Join(w.RecordIds), "its record");
+        Equal(1L, w.Records, "one throttled record");
+        Equal(S1, Join(w.Sessions), "the scoped session active in the hole");
+        Equal(0L, m.Totals.Syncs, "the throttled Sync itself is out of scope");
+        Equal("True,False", m.Contexts[0].DuringThrottling + "," + m.Contexts[1].DuringThrottling, "flags");
+        Check(m.DuringThrottling && m.IsThrottled, "mailbox flags");
+        Check(w.Warning.Contains("megan.bowen@contoso.com") && w.Warning.Contains("Bind auditing stopped from 2026-03-02 12:00:00Z to 2026-03-03 12:00:00Z")
+            && w.Warning.Contains("all mail in the mailbox must be assumed read"), "warning: " + w.Warning);
+
+        // Unscoped: the basic-auth session in the hole is a null session of the window.
+        m = Exposure(null, ThrottledIncident(), 3, null)[0];
+        w = m.ThrottledWindows[0];
+        Check(w.Sessions.Contains(null), "a null entry for the records without a SessionId: " + w.Sessions.Count);
+        Check(w.Sessions.Contains(S2) && w.Sessions.Contains(S1), "S1 and S2 active");
+        ExposureContext basic = m.Contexts.Find(delegate(ExposureContext c) { return c.SessionId == null; });
+        Check(basic != null && basic.DuringThrottling, "the basic-auth context is flagged");
+        Equal("\\Sent Items", basic.SyncFolders[0].Folder, "its Sync");
+        Equal(2L, m.Totals.Syncs, "both Syncs count unscoped");
+
+        AuditFilter other = new AuditFilter();
+        other.UserIds = new string[] { "alex.wilber@contoso.com" };
+        Equal(0, Exposure(other, ThrottledIncident(), 3, null).Count, "another user's scope sees no hole here");
+    }
+
+    public static void TestExposureFromMailboxAuditLogObjects()
+    {
+        MailboxAuditLogRecord bind = SyncRecord();
+        bind.OperationProperties = new string[] { "MailAccessType:Bind", "IsThrottled:False" };
+        bind.AuditOperationsCountInAggregatedRecord = 4;
+        bind.LastAccessed = new DateTime(2026, 3, 2, 7, 55, 12, DateTimeKind.Utc);
+        bind.AggregatedRecordFoldersData = "\\Inbox: \"<H8@contoso.com>\",\"<I9@contoso.com>\"";
+        MailboxAuditLogRecord throttled = SyncRecord();
+        throttled.LastAccessed = new DateTime(2026, 3, 2, 8, 0, 0, DateTimeKind.Utc);
+        List<MailboxExposure> mailboxes = Exposure(null, new object[] { bind, throttled, bind }, 1, null);
+        MailboxExposure m = mailboxes[0];
+        Equal("megan.bowen@contoso.com", m.Mailbox, "owner");
+        Equal(1, m.Contexts.Count, "one context");
+        Equal(AttackerSession, m.Contexts[0].SessionId, "SessionId");
+        Equal("185.73.124.135", m.Contexts[0].ClientIPAddress, "address");
+        Equal(2L, m.Totals.Messages, "the aggregated message ids");
+        Equal(4L, m.Totals.Binds, "AuditOperationsCountInAggregatedRecord");
+        Equal(1, m.UnitemizedBinds.Count, "two binds not itemized");
+        Equal(2L, m.UnitemizedBinds[0].Unitemized, "4 - 2");
+        Equal(1L, m.Totals.Syncs, "the throttled Sync is in scope");
+        Equal("\\Inbox", m.SyncFolders[0].Folder, "Sync folder");
+        Equal(AttackerSession, m.SyncFolders[0].SessionId, "Sync session");
+        Equal(1, m.ThrottledWindows.Count, "IsThrottled:True opens a hole");
+        Check(m.Messages[0].InSyncedFolder == false, "bound before the Sync");
+
+        // The same access as AuditData gives the same exposure.
+        string unified = Mia(301, "2026-03-02T07:55:12", AttackerSession, "185.73.124.135", "Bind", false, "\\Inbox",
+            new string[] { "<H8@contoso.com>", "<I9@contoso.com>" }, 4).Replace("Client=REST;Client=RESTSystem;;", "Client=MSExchangeRPC");
+        MailboxExposure u = Exposure(null, new object[] { unified }, 5, null)[0];
+        Equal(m.Totals.Binds + "," + m.Totals.Messages + "," + m.Totals.UnitemizedBinds,
+            u.Totals.Binds + "," + u.Totals.Messages + "," + u.Totals.UnitemizedBinds, "both cmdlets' shapes count alike");
+    }
+
+    public static void TestExposureCountsRepeatedPagesOnce()
+    {
+        List<object> pages = new List<object>();
+        for (int i = 0; i < 3; i++) pages.AddRange(DocumentedExample());
+        using (AuditPipeline p = new AuditPipeline(Options(PipelineMode.Exposure, null, 2)))
+        {
+            List<object> items = new List<object>();
+            foreach (object d in pages)
+            {
+                AuditBatchOutput o = p.Add(d);
+                if (o != null) items.AddRange(o.Items);
+            }
+            Equal(0, items.Count, "nothing before the end");
+            items.AddRange(p.Complete().Items);
+            Equal(1, items.Count, "one mailbox");
+            Equal(6L, p.Tally.Duplicates, "two repeats of three records");
+            Equal(3L, p.Tally.Matched, "three records used");
+            Check(p.Tally.IsConsistent, "tally: " + p.Tally);
+            MailboxExposure m = (MailboxExposure)items[0];
+            Equal(3L, m.Totals.Records, "counted once");
+            Equal(2L, m.Messages[0].Accesses, "A still read twice");
+        }
+    }
+
+    public static void TestExposureIsTheSameForEveryBatchSize()
+    {
+        List<object> docs = new List<object>(DocumentedExample());
+        docs.AddRange(ThrottledIncident());
+        docs.Add(Mia(401, "2026-03-02T09:00:00", S1, "192.0.2.10", "Sync", false, "\\Inbox", new string[0], 1));
+        string one = Describe(Exposure(null, docs, 1, null));
+        Check(one.Contains("window") && one.Contains("sync") && one.Contains("True"), "a rich exposure: " + one);
+        foreach (int size in new int[] { 2, 3, 7, 5000 })
+        {
+            Equal(one, Describe(Exposure(null, docs, size, null)), "batch size " + size);
+        }
+        docs.Reverse();
+        Equal(one, Describe(Exposure(null, docs, 4, null)), "input order does not matter");
+    }
+
+    public static void TestExposureKeepsUnreadableInputsAsErrors()
+    {
+        List<object> docs = new List<object>();
+        docs.Add("{oops");
+        docs.AddRange(DocumentedExample());
+        docs.Add(new UnifiedAuditLogResult());
+        List<AuditRecordError> errors = new List<AuditRecordError>();
+        List<MailboxExposure> m = Exposure(null, docs, 2, errors);
+        Equal(1, m.Count, "the readable records counted");
+        Equal(3L, m[0].Totals.Records, "all three");
+        Equal(2, errors.Count, "two errors");
+        Equal(0L, errors[0].Index, "first input");
+        Equal(4L, errors[1].Index, "last input");
+        Equal("{oops", errors[0].RawText, "raw text kept");
+    }
+
+    private static PivotResult Pivot(PivotQuery query, PivotView view, IList inputs, int batchSize, List<object> items,
+        List<AuditRecordError> errors)
+    {
+        PipelineOptions o = Options(PipelineMode.Pivot, null, batchSize);
+        o.Pivot = query;
+        o.PivotView = view;
+        using (AuditPipeline p = new AuditPipeline(o))
+        {
+            foreach (object d in inputs)
+            {
+                AuditBatchOutput batch = p.Add(d);
+                if (batch != null)
+                {
+                    Equal(0, batch.Items.Count, "a pivot writes at the end");
+                    if (errors != null) errors.AddRange(batch.Errors);
+                }
+            }
+            AuditBatchOutput last = p.Complete();
+            if (items != null) items.AddRange(last.Items);
+            if (errors != null) errors.AddRange(last.Errors);
+            Check(p.Tally.IsConsistent, "tally: " + p.Tally);
+            Equal((long)inputs.Count, p.Tally.Read, "every input counted");
+            Equal((long)p.PivotResult.Records.Count, p.Tally.Matched, "matched are the records found");
+            return p.PivotResult;
+        }
+    }
+
+    public static void TestPivotByMessageIdListsEveryContext()
+    {
+        List<object> docs = new List<object>();
+        docs.Add("not json");
+        docs.AddRange(DocumentedExample());
+        docs.Add(Doc(Guid(104), "2026-03-02T10:30:00", "HardDelete", "megan.bowen@contoso.com", S2,
+            ",\"ClientIP\":\"198.51.100.7:4431\",\"MailboxOwnerUPN\":\"megan.bowen@contoso.com\""
+            + ",\"AffectedItems\":[{\"Subject\":\"Invoice\",\"InternetMessageId\":\"<a@CONTOSO.com>\",\"ParentFolder\":{\"Path\":\"\\\\Inbox\"}}]"));
+        docs.Add(new Hashtable());
+        docs.AddRange(DocumentedExample());
+        PivotQuery q = new PivotQuery();
+        q.InternetMessageIds = new string[] { "  a@contoso.com " };
+        List<object> items = new List<object>();
+        List<AuditRecordError> errors = new List<AuditRecordError>();
+        PivotResult found = Pivot(q, PivotView.Accesses, docs, 2, items, errors);
+        Equal(3, items.Count, "three contexts touched A");
+        MessageAccess first = (MessageAccess)items[0];
+        Equal("<A@contoso.com>", first.InternetMessageId, "as the record wrote it");
+        Equal(S1 + "/192.0.2.10", first.SessionId + "/" + first.ClientIPAddress, "first context");
+        Equal(1L, (long)first.Operations["MailItemsAccessed"], "one Bind record");
+        MessageAccess delete = (MessageAccess)items[2];
+        Equal(S2 + "/198.51.100.7", delete.SessionId + "/" + delete.ClientIPAddress, "the deleting context, port dropped");
+        Equal(1L, (long)delete.Operations["harddelete"], "operations by name, any case");
+        Equal(new DateTime(2026, 3, 2, 10, 30, 0, DateTimeKind.Utc), delete.FirstSeen.Value, "when");
+        Equal(Guid(101) + "," + Guid(103) + "," + Guid(104), Join(Ids(found.Records)), "the records, de-duplicated, in time order");
+        Equal("1,3,4", found.Records[0].Index + "," + found.Records[1].Index + "," + found.Records[2].Index,
+            "record positions count every input, the unreadable ones too");
+        Check(found.Records[2].AuditData.Contains("HardDelete"), "AuditData comes back");
+        Equal(2, found.Sessions.Count, "the sessions of the records found");
+        Equal(2, errors.Count, "the bad inputs are errors");
+        Equal(0L, errors[0].Index, "'not json'");
+        Equal(5L, errors[1].Index, "the empty dictionary");
+    }
+
+    public static void TestPivotByAddressAndEntraSession()
+    {
+        PivotQuery byIp = new PivotQuery();
+        byIp.IPAddresses = new string[] { "198.51.100.7:443" };
+        List<object> items = new List<object>();
+        Pivot(byIp, PivotView.Sessions, DocumentedExample(), 1, items, null);
+        Equal(1, items.Count, "one session used the address");
+        Equal(S1, ((AuditSession)items[0]).SessionId, "S1");
+
+        PivotQuery byAad = new PivotQuery();
+        byAad.AADSessionIds = new string[] { AttackerAad.ToUpperInvariant() };
+        items.Clear();
+        PivotResult found = Pivot(byAad, PivotView.Records, Incident(), 4, items, null);
+        Equal(Guid(1) + "," + Guid(6), Join(Ids(Records(items))), "the Exchange record and the file download of the Entra session");
+        Check(found.Sessions.Exists(delegate(AuditSession s) { return string.Equals(s.SessionId, AttackerSession, StringComparison.OrdinalIgnoreCase); }),
+            "its Exchange session");
+        Equal(0, found.MessageAccesses.Count, "no message ids asked");
+
+        PivotQuery both = new PivotQuery();
+        both.AADSessionIds = new string[] { AttackerAad };
+        both.IPAddresses = new string[] { "10.0.0.9" };
+        found = Pivot(both, PivotView.Records, Incident(), 4, null, null);
+        Equal(Guid(5) + "," + Guid(1) + "," + Guid(6), Join(Ids(found.Records)), "kinds are OR-ed");
+
+        Throws<ArgumentException>(delegate { Pivot(new PivotQuery(), PivotView.Records, Incident(), 4, null, null); }, "a pivot needs a key");
+        PipelineOptions filtered = Options(PipelineMode.Pivot, new AuditFilter(), 4);
+        filtered.Pivot = byIp;
+        filtered.Filter.UserIds = new string[] { "x@y" };
+        Throws<ArgumentException>(delegate { new AuditPipeline(filtered).Dispose(); }, "a pivot takes no filter");
+    }
+
+    /// <summary>The bundled incident: a file read by the native reader into an exposure, and the same records from the pipeline.</summary>
+    public static void TestExposureOfTheSampleFromAFileAndFromThePipeline()
+    {
+        string sample = Path.Combine(repoRoot, "examples/incident.csv");
+        AuditFilter scope = new AuditFilter();
+        scope.SessionIds = new string[] { AttackerSession };
+        List<MailboxExposure> fromFile;
+        List<AuditRecordError> fileErrors = new List<AuditRecordError>();
+        using (AuditLogImport import = new AuditLogImport(Options(PipelineMode.Exposure, scope, 700)))
+        {
+            import.Open(sample);
+            AuditBatchOutput batch;
+            while ((batch = import.ReadNext()) != null)
+            {
+                Equal(0, batch.Items.Count, "an exposure writes at the end");
+                fileErrors.AddRange(batch.Errors);
+            }
+            fromFile = new List<MailboxExposure>();
+            foreach (object o in import.Complete().Items) fromFile.Add((MailboxExposure)o);
+            Check(import.Tally.IsConsistent, "tally: " + import.Tally);
+            Equal(3000L, import.Tally.Read, "every row");
+        }
+
+        // The same rows as AuditData strings through the pipeline.
+        List<object> docs = new List<object>();
+        using (AuditLogImport import = new AuditLogImport(Options(PipelineMode.Convert, null, 1000)))
+        {
+            import.Open(sample);
+            AuditBatchOutput batch;
+            while ((batch = import.ReadNext()) != null)
+            {
+                foreach (AuditRecord r in Records(batch.Items)) docs.Add(r.AuditData);
+            }
+        }
+        List<MailboxExposure> fromPipeline = Exposure(scope, docs, 500, null);
+        Equal(Describe(fromFile), Describe(fromPipeline), "the file reader and the pipeline agree");
+
+        Equal(1, fromFile.Count, "the attacker read one mailbox");
+        MailboxExposure m = fromFile[0];
+        Equal("megan.bowen@contoso.com", m.Mailbox, "the victim's");
+        Check(m.Contexts.TrueForAll(delegate(ExposureContext c) { return c.SessionId == AttackerSession; }), "only the attacker's contexts");
+        string truth = File.ReadAllText(Path.Combine(repoRoot, "examples/incident.truth.json"));
+        int truthMessages = truth.Split(new string[] { "\"internet_message_id\"" }, StringSplitOptions.None).Length - 1;
+        Equal((long)truthMessages, m.Totals.Messages, "the messages the generator says the attacker read");
+        Equal(1, m.ThrottledWindows.Count, "one hole");
+        Check(m.ThrottledWindows[0].Sessions.Contains(AttackerSession), "the attacker session is flagged");
+        Check(m.Contexts.Exists(delegate(ExposureContext c) { return c.DuringThrottling; }), "a context during the hole");
+    }
+
+    public static void TestExposureObjectsPrintReadably()
+    {
+        MailboxExposure m = Exposure(null, DocumentedExample(), 5, null)[0];
+        Equal("megan.bowen@contoso.com: 6 messages, 0 syncs, 3 contexts", m.ToString(), "mailbox");
+        Equal(S1 + " / 192.0.2.10 / Client=REST;Client=RESTSystem;; / Owner / megan.bowen@contoso.com", m.Contexts[0].Context.ToString(), "context");
+        Equal("3 records, 0 syncs, 7 binds, 6 messages, 1 folders, 0 unitemized binds", m.Totals.ToString(), "totals");
+        Equal("- / - / - / - / -", new AccessContext().ToString(), "empty context");
+        ThrottleWindow w = new ThrottleWindow();
+        Check(w.Warning.Contains("(no time)"), "a window without times still reads: " + w.Warning);
     }
 
     // ---- JSON and text values ---------------------------------------------------------------

@@ -3,7 +3,7 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Fixtures.ps1')
     Import-AuditSiftForTest
-    $script:exported = @('ConvertFrom-AuditData', 'Get-AuditSession', 'Import-AuditLog', 'Select-AuditSession')
+    $script:exported = @('ConvertFrom-AuditData', 'Find-AuditPivot', 'Get-AuditSession', 'Get-MailboxExposure', 'Import-AuditLog', 'Select-AuditSession')
 }
 
 Describe 'AuditSift module' {
@@ -22,7 +22,8 @@ Describe 'AuditSift module' {
     }
 
     It 'has help with examples for every exported function' -ForEach @(
-        @{ Name = 'ConvertFrom-AuditData' }, @{ Name = 'Select-AuditSession' }, @{ Name = 'Get-AuditSession' }, @{ Name = 'Import-AuditLog' }
+        @{ Name = 'ConvertFrom-AuditData' }, @{ Name = 'Select-AuditSession' }, @{ Name = 'Get-AuditSession' }, @{ Name = 'Import-AuditLog' },
+        @{ Name = 'Get-MailboxExposure' }, @{ Name = 'Find-AuditPivot' }
     ) {
         $help = Get-Help $Name -Full
         $help.Synopsis | Should -Not -Match "^$Name"

@@ -6,6 +6,7 @@
 //! `docs/abi.md` explains how the pieces fit.
 
 pub mod error;
+pub mod exposure;
 mod reader;
 pub mod result;
 mod tree;
@@ -340,7 +341,7 @@ unsafe fn result_ref<'a>(r: *const AuditsiftResult) -> Option<&'a AuditsiftResul
     unsafe { r.as_ref() }
 }
 
-/// The number of rows of the result's main table (records, or sessions); 0 for NULL.
+/// The number of rows of the result's main table (records, sessions or mailboxes); 0 for NULL.
 ///
 /// # Safety
 /// `result` must be NULL or a live result.

@@ -4,7 +4,7 @@
 use super::tree::write_tree;
 use crate::batch::{Collected, RecordError, Tally};
 use crate::record::{AuditRecord, replace_lone_surrogates};
-use crate::session::SessionInventory;
+use crate::session::{SessionInventory, SessionSummary};
 use crate::time::format_utc;
 
 /// The tables a result may hold (see `docs/abi.md` for their row layouts).
@@ -29,13 +29,61 @@ pub enum AuditsiftTable {
     Sessions = 7,
     /// 5 per session value: session row, kind, value ref, count.
     SessionValues = 8,
+    /// 8 per mailbox: mailbox ref, then its totals: records, syncs, binds, messages, folders,
+    /// unitemized binds.
+    ExposureMailboxes = 9,
+    /// 22 per access context: mailbox row, SessionId ref, ClientIPAddress ref, ClientInfoString
+    /// ref, LogonType ref, UserId ref, first seen ref, last seen ref, during throttling (0/1),
+    /// then its totals as in EXPOSURE_MAILBOXES.
+    ExposureContexts = 10,
+    /// 7 per folder: mailbox row, path ref, first sync ref, syncs, bound messages.
+    ExposureFolders = 11,
+    /// 8 per Sync: mailbox row, context row, folder ref, time ref, record id ref.
+    ExposureSyncs = 12,
+    /// 10 per bound message: mailbox row, context row (-1: over the whole mailbox), message id
+    /// ref, first access ref, last access ref, accesses, in synced folder (0/1).
+    ExposureMessages = 13,
+    /// 8 per unitemized Bind record: mailbox row, context row, record id ref, time ref,
+    /// OperationCount, messages listed.
+    ExposureUnitemized = 14,
+    /// 6 per throttling window: mailbox row, start ref, end ref, throttled records.
+    ExposureThrottled = 15,
+    /// 5 per list value of a message or window: owner row, kind (`AuditsiftExposureValue`),
+    /// value ref, number.
+    ExposureValues = 16,
+    /// 17 per message and context of a pivot: message id ref, SessionId ref, ClientIPAddress
+    /// ref, ClientInfoString ref, LogonType ref, UserId ref, first seen ref, last seen ref,
+    /// records.
+    MessageAccesses = 17,
+    /// 4 per operation of a message access: access row, operation ref, records.
+    AccessOperations = 18,
 }
 
 /// Number of tables.
-pub(crate) const TABLE_COUNT: usize = 9;
+pub(crate) const TABLE_COUNT: usize = 19;
 
 /// Row widths of the tables, in int64 values.
-pub(crate) const ROW_WIDTH: [usize; TABLE_COUNT] = [1, 2 * FIELD_COUNT, 8, 5, 5, 5, 7, 7, 5];
+pub(crate) const ROW_WIDTH: [usize; TABLE_COUNT] = [
+    1,
+    2 * FIELD_COUNT,
+    8,
+    5,
+    5,
+    5,
+    7,
+    7,
+    5,
+    8,
+    22,
+    7,
+    8,
+    10,
+    8,
+    6,
+    5,
+    17,
+    4,
+];
 
 /// The normalized fields of a record, in the order of the FIELDS table.
 #[repr(C)]
@@ -325,10 +373,24 @@ impl Encoder {
         self.row(AuditsiftTable::Errors, &[e.index as i64, r0, r1, w0, w1]);
     }
 
-    /// Adds a session inventory's summaries.
+    /// Adds a session inventory's summaries; they are the result's main table.
     pub(crate) fn sessions(&mut self, inventory: &SessionInventory) {
-        for (row, s) in inventory.sessions().into_iter().enumerate() {
-            self.result.count += 1;
+        let sessions = inventory.sessions();
+        self.result.count += sessions.len();
+        self.session_summaries(sessions);
+    }
+
+    /// Counts `rows` more rows of the result's main table.
+    pub(crate) fn add_count(&mut self, rows: usize) {
+        self.result.count += rows;
+    }
+
+    /// Writes session summaries to SESSIONS and SESSION_VALUES (not counted as main rows).
+    pub(crate) fn session_summaries<'s>(
+        &mut self,
+        sessions: impl IntoIterator<Item = &'s SessionSummary>,
+    ) {
+        for (row, s) in sessions.into_iter().enumerate() {
             let [i0, i1] = self.text(s.session_id.as_deref());
             let [f0, f1] = self.text(s.first_seen.as_ref().map(format_utc).as_deref());
             let [l0, l1] = self.text(s.last_seen.as_ref().map(format_utc).as_deref());

@@ -201,7 +201,7 @@ pub enum Added {
 }
 
 /// Builds an [`Exposure`] from records.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ExposureBuilder {
     scope: Filter,
     users: Filter,
@@ -330,7 +330,7 @@ fn widen(span: &mut (Option<DateTime<Utc>>, Option<DateTime<Utc>>), t: Option<Da
 }
 
 /// A mailbox while records are added.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct MailboxState {
     name: String,
     contexts: Vec<ContextState>,
@@ -344,7 +344,7 @@ struct MailboxState {
     sessions: HashMap<Option<String>, SessionSpan>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct ContextState {
     context: AccessContext,
     span: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
@@ -354,7 +354,7 @@ struct ContextState {
 }
 
 /// A bound message while records are added (over a mailbox, or one context).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct MessageState {
     folders: BTreeSet<String>,
     span: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
@@ -418,7 +418,7 @@ fn finish_messages(
     out
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct SessionSpan {
     id: Option<String>,
     span: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),

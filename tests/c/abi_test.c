@@ -1,5 +1,5 @@
 /* Exercises the whole auditsift C ABI: parse, filter, fields and tables, errors, collector, the file reader,
- * inventory, every error path, frees, and independent handles on two threads at once.
+ * inventory, MailItemsAccessed exposure and pivots, every error path, frees, and independent handles on two threads at once.
  * Prints "abi_test: N checks passed" and exits non-zero on the first failure. */
 #include "auditsift.h"
 
@@ -250,6 +250,159 @@ static void test_reader(void) {
   auditsift_reader_free(NULL);
 }
 
+/* Reads the text at the reference values[0], values[1]; an absent reference never equals. */
+static int ref_is(const uint8_t *txt, const int64_t *ref, const char *want) {
+  if (want == NULL) return ref[0] == -1;
+  return ref[0] >= 0 && (size_t)ref[1] == strlen(want) && memcmp(txt + ref[0], want, ref[1]) == 0;
+}
+
+static const char *MAIL_DOCS[] = {
+    "{\"CreationTime\":\"2026-03-02T10:00:00\",\"Id\":\"e1\",\"Operation\":\"MailItemsAccessed\","
+    "\"UserId\":\"m@c.com\",\"MailboxOwnerUPN\":\"m@c.com\",\"SessionId\":\"s1\",\"ClientIPAddress\":\"192.0.2.10\","
+    "\"LogonType\":0,\"OperationProperties\":[{\"Name\":\"MailAccessType\",\"Value\":\"Bind\"}],\"OperationCount\":3,"
+    "\"Folders\":[{\"Path\":\"\\\\Inbox\",\"FolderItems\":[{\"InternetMessageId\":\"<A@x>\"},{\"InternetMessageId\":\"<B@x>\"}]}]}",
+    "{\"CreationTime\":\"2026-03-02T10:01:00\",\"Id\":\"e2\",\"Operation\":\"MailItemsAccessed\","
+    "\"UserId\":\"m@c.com\",\"MailboxOwnerUPN\":\"m@c.com\",\"SessionId\":\"s2\",\"ClientIPAddress\":\"198.51.100.7\","
+    "\"OperationProperties\":[{\"Name\":\"MailAccessType\",\"Value\":\"Bind\"}],"
+    "\"Folders\":[{\"Path\":\"\\\\Inbox\",\"FolderItems\":[{\"InternetMessageId\":\"<A@x>\"}]}]}",
+    "{\"CreationTime\":\"2026-03-02T12:00:00\",\"Id\":\"e3\",\"Operation\":\"MailItemsAccessed\","
+    "\"UserId\":\"m@c.com\",\"MailboxOwnerUPN\":\"m@c.com\",\"SessionId\":\"s2\",\"OperationProperties\":"
+    "[{\"Name\":\"MailAccessType\",\"Value\":\"Sync\"},{\"Name\":\"IsThrottled\",\"Value\":\"True\"}],"
+    "\"Folders\":[{\"Path\":\"\\\\Archive\"}]}",
+    "{\"CreationTime\":\"2026-03-02T12:30:00\",\"Id\":\"e4\",\"Operation\":\"HardDelete\",\"Workload\":\"Exchange\","
+    "\"UserId\":\"m@c.com\",\"MailboxOwnerUPN\":\"m@c.com\",\"SessionId\":\"s1\",\"ClientIP\":\"192.0.2.10:443\","
+    "\"AffectedItems\":[{\"InternetMessageId\":\"<a@X>\"}]}",
+};
+#define NMAIL (sizeof MAIL_DOCS / sizeof MAIL_DOCS[0])
+
+static AuditsiftResult *parse_mail(const AuditsiftFilter *f) {
+  size_t total = 0;
+  for (size_t i = 0; i < NMAIL; i++) total += strlen(MAIL_DOCS[i]);
+  uint8_t *data = malloc(total);
+  uint64_t offsets[NMAIL + 1];
+  size_t at = 0;
+  for (size_t i = 0; i < NMAIL; i++) {
+    offsets[i] = at;
+    memcpy(data + at, MAIL_DOCS[i], strlen(MAIL_DOCS[i]));
+    at += strlen(MAIL_DOCS[i]);
+  }
+  offsets[NMAIL] = at;
+  AuditsiftResult *r = NULL;
+  CHECK(auditsift_parse_batch(data, total, offsets, NMAIL, f, 0, &r) == AUDITSIFT_STATUS_OK);
+  free(data);
+  return r;
+}
+
+/* Exposure scoped to session s1: a throttled record of s2 still opens a hole that flags s1;
+ * then a pivot by message id; then their error paths and frees. */
+static void test_exposure_and_pivot(void) {
+  AuditsiftFilter *scope = NULL, *pf = NULL;
+  CHECK(auditsift_filter_new(&scope) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_filter_add(scope, AUDITSIFT_FILTER_FIELD_SESSION_ID, (const uint8_t *)"S1", 2) == AUDITSIFT_STATUS_OK);
+  AuditsiftExposure *e = NULL;
+  CHECK(auditsift_exposure_new(scope, &e) == AUDITSIFT_STATUS_OK);
+  auditsift_filter_free(scope); /* the exposure keeps its own copy */
+  CHECK(auditsift_exposure_parse_filter(e, &pf) == AUDITSIFT_STATUS_OK);
+  AuditsiftResult *batch = parse_mail(pf);
+  CHECK(auditsift_result_count(batch) == 3); /* e1, e4 in scope; e3 throttled */
+  CHECK(auditsift_exposure_add(e, batch) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_exposure_add(e, batch) == AUDITSIFT_STATUS_OK); /* repeats: duplicates */
+  AuditsiftResult *sum = NULL;
+  CHECK(auditsift_exposure_summarize(e, &sum) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_result_count(sum) == 1);
+  AuditsiftTally t;
+  CHECK(auditsift_result_tally(sum, &t) == AUDITSIFT_STATUS_OK);
+  CHECK(t.read == 2 * NMAIL && t.duplicates == 3 && t.matched == 3 && t.filtered_out + t.skipped == 2);
+  uint8_t *txt = text(sum);
+  size_t n;
+  int64_t *mb = table(sum, AUDITSIFT_TABLE_EXPOSURE_MAILBOXES, &n);
+  CHECK(n == auditsift_table_row_width(AUDITSIFT_TABLE_EXPOSURE_MAILBOXES) && n == 8);
+  CHECK(ref_is(txt, mb, "m@c.com"));
+  CHECK(mb[2] == 1 && mb[3] == 0 && mb[4] == 3 && mb[5] == 2 && mb[6] == 1 && mb[7] == 1);
+  int64_t *ctx = table(sum, AUDITSIFT_TABLE_EXPOSURE_CONTEXTS, &n);
+  CHECK(n == 22 && ctx[0] == 0);
+  CHECK(ref_is(txt, ctx + 1, "s1") && ref_is(txt, ctx + 3, "192.0.2.10") && ref_is(txt, ctx + 5, NULL));
+  CHECK(ref_is(txt, ctx + 7, "Owner") && ref_is(txt, ctx + 9, "m@c.com"));
+  CHECK(ref_is(txt, ctx + 11, "2026-03-02T10:00:00Z") && ctx[15] == 1);
+  int64_t *msg = table(sum, AUDITSIFT_TABLE_EXPOSURE_MESSAGES, &n);
+  CHECK(n == 4 * 10); /* A and B over the mailbox, then in the context */
+  CHECK(msg[1] == -1 && ref_is(txt, msg + 2, "<A@x>") && msg[8] == 1 && msg[9] == 0 && msg[21] == 0);
+  int64_t *unit = table(sum, AUDITSIFT_TABLE_EXPOSURE_UNITEMIZED, &n);
+  CHECK(n == 8 && ref_is(txt, unit + 2, "e1") && unit[6] == 3 && unit[7] == 2);
+  int64_t *win = table(sum, AUDITSIFT_TABLE_EXPOSURE_THROTTLED, &n);
+  CHECK(n == 6 && ref_is(txt, win + 1, "2026-03-02T12:00:00Z") && ref_is(txt, win + 3, "2026-03-03T12:00:00Z") && win[5] == 1);
+  int64_t *vals = table(sum, AUDITSIFT_TABLE_EXPOSURE_VALUES, &n);
+  int folders = 0, contexts = 0, sessions = 0, record_ids = 0, window_sessions = 0;
+  for (size_t i = 0; i < n; i += 5) {
+    switch (vals[i + 1]) {
+      case AUDITSIFT_EXPOSURE_VALUE_MESSAGE_FOLDER: folders += ref_is(txt, vals + i + 2, "\\Inbox"); break;
+      case AUDITSIFT_EXPOSURE_VALUE_MESSAGE_CONTEXT: contexts += vals[i + 4] == 0 && vals[i + 2] == -1; break;
+      case AUDITSIFT_EXPOSURE_VALUE_MESSAGE_SESSION: sessions += ref_is(txt, vals + i + 2, "s1"); break;
+      case AUDITSIFT_EXPOSURE_VALUE_WINDOW_RECORD_ID: record_ids += vals[i] == 0 && ref_is(txt, vals + i + 2, "e3"); break;
+      case AUDITSIFT_EXPOSURE_VALUE_WINDOW_SESSION: window_sessions += vals[i] == 0 && ref_is(txt, vals + i + 2, "s1"); break;
+      default: CHECK(0);
+    }
+  }
+  CHECK(folders == 4 && contexts == 4 && sessions == 4 && record_ids == 1 && window_sessions == 1);
+  CHECK(auditsift_result_table_len(sum, AUDITSIFT_TABLE_EXPOSURE_SYNCS) == 0); /* e3 is out of scope */
+  free(txt); free(mb); free(ctx); free(msg); free(unit); free(win); free(vals);
+  auditsift_result_free(sum);
+
+  /* Pivot from message A: three contexts touched it (two binds, a delete). */
+  AuditsiftPivot *p = NULL;
+  AuditsiftFilter *ppf = NULL;
+  CHECK(auditsift_pivot_new(&p) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_pivot_add(p, batch) == AUDITSIFT_STATUS_INVALID_ARGUMENT); /* no key yet */
+  CHECK(auditsift_pivot_add_key(p, AUDITSIFT_PIVOT_KEY_MESSAGE_ID, (const uint8_t *)"A@X", 3) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_pivot_add_key(p, 7, (const uint8_t *)"x", 1) == AUDITSIFT_STATUS_INVALID_ARGUMENT);
+  CHECK(auditsift_pivot_parse_filter(p, &ppf) == AUDITSIFT_STATUS_OK);
+  AuditsiftResult *all = parse_mail(ppf);
+  CHECK(auditsift_result_count(all) == NMAIL);
+  CHECK(auditsift_pivot_add(p, all) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_pivot_add_key(p, AUDITSIFT_PIVOT_KEY_IP, (const uint8_t *)"10.0.0.1", 8) == AUDITSIFT_STATUS_INVALID_ARGUMENT);
+  AuditsiftResult *found = NULL;
+  CHECK(auditsift_pivot_finish(p, AUDITSIFT_FLAG_NO_RAW, &found) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_result_count(found) == 3);
+  CHECK(auditsift_result_tally(found, &t) == AUDITSIFT_STATUS_OK);
+  CHECK(t.read == NMAIL && t.matched == 3 && t.filtered_out == 1);
+  txt = text(found);
+  int64_t *fields = table(found, AUDITSIFT_TABLE_FIELDS, &n);
+  CHECK(field_is(txt, fields, 0, AUDITSIFT_FIELD_ID, "e1") && field_is(txt, fields, 2, AUDITSIFT_FIELD_ID, "e4"));
+  int64_t *acc = table(found, AUDITSIFT_TABLE_MESSAGE_ACCESSES, &n);
+  CHECK(n == 3 * 17 && ref_is(txt, acc, "<A@x>") && ref_is(txt, acc + 2, "s1") && acc[16] == 1);
+  CHECK(ref_is(txt, acc + 34, "<a@X>") && ref_is(txt, acc + 36, "s1") && ref_is(txt, acc + 38, "192.0.2.10"));
+  int64_t *ops = table(found, AUDITSIFT_TABLE_ACCESS_OPERATIONS, &n);
+  CHECK(n == 3 * 4 && ops[8] == 2 && ref_is(txt, ops + 9, "HardDelete") && ops[11] == 1);
+  int64_t *sess = table(found, AUDITSIFT_TABLE_SESSIONS, &n);
+  CHECK(n == 2 * 7 && ref_is(txt, sess, "s1") && sess[6] == 2);
+  free(txt); free(fields); free(acc); free(ops); free(sess);
+  auditsift_result_free(found);
+
+  /* Errors and frees. */
+  CHECK(auditsift_exposure_new(NULL, NULL) == AUDITSIFT_STATUS_NULL_ARGUMENT);
+  CHECK(auditsift_exposure_add(e, NULL) == AUDITSIFT_STATUS_NULL_ARGUMENT);
+  CHECK(auditsift_exposure_add(NULL, batch) == AUDITSIFT_STATUS_NULL_ARGUMENT);
+  CHECK(auditsift_exposure_summarize(NULL, &sum) == AUDITSIFT_STATUS_NULL_ARGUMENT);
+  CHECK(auditsift_exposure_parse_filter(e, NULL) == AUDITSIFT_STATUS_NULL_ARGUMENT);
+  CHECK(auditsift_pivot_new(NULL) == AUDITSIFT_STATUS_NULL_ARGUMENT);
+  CHECK(auditsift_pivot_add_key(p, AUDITSIFT_PIVOT_KEY_IP, (const uint8_t *)"\xff", 1) == AUDITSIFT_STATUS_INVALID_UTF8);
+  CHECK(auditsift_pivot_add_key(p, AUDITSIFT_PIVOT_KEY_IP, NULL, 4) == AUDITSIFT_STATUS_NULL_ARGUMENT);
+  CHECK(auditsift_pivot_finish(p, 0, NULL) == AUDITSIFT_STATUS_NULL_ARGUMENT);
+  char msg_buf[128];
+  size_t len = auditsift_last_error((uint8_t *)msg_buf, sizeof msg_buf);
+  CHECK(len > 0 && len <= sizeof msg_buf && memcmp(msg_buf, "argument `out` is NULL", len) == 0);
+  AuditsiftExposure *unscoped = NULL;
+  CHECK(auditsift_exposure_new(NULL, &unscoped) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_exposure_summarize(unscoped, &sum) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_result_count(sum) == 0);
+  auditsift_result_free(sum);
+  auditsift_exposure_free(unscoped);
+  auditsift_result_free(batch); auditsift_result_free(all);
+  auditsift_filter_free(pf); auditsift_filter_free(ppf);
+  auditsift_exposure_free(e); auditsift_pivot_free(p);
+  auditsift_exposure_free(NULL); auditsift_pivot_free(NULL);
+}
+
 static void *worker(void *arg) {
   (void)arg;
   for (int i = 0; i < 50; i++) {
@@ -272,6 +425,7 @@ int main(void) {
   test_parse_and_tables();
   test_error_paths();
   test_reader();
+  test_exposure_and_pivot();
   pthread_t a, b;
   CHECK(pthread_create(&a, NULL, worker, NULL) == 0);
   CHECK(pthread_create(&b, NULL, worker, NULL) == 0);

@@ -34,6 +34,16 @@ namespace AuditSift
         Tree = 6,
         Sessions = 7,
         SessionValues = 8,
+        ExposureMailboxes = 9,
+        ExposureContexts = 10,
+        ExposureFolders = 11,
+        ExposureSyncs = 12,
+        ExposureMessages = 13,
+        ExposureUnitemized = 14,
+        ExposureThrottled = 15,
+        ExposureValues = 16,
+        MessageAccesses = 17,
+        AccessOperations = 18,
     }
 
     /// <summary>AuditsiftField: the columns of the fields table, in order.</summary>
@@ -113,6 +123,24 @@ namespace AuditSift
         Operation = 5,
     }
 
+    /// <summary>AuditsiftExposureValue: the kinds of list values of exposed messages and throttle windows.</summary>
+    internal enum NativeExposureValue
+    {
+        MessageFolder = 0,
+        MessageContext = 1,
+        MessageSession = 2,
+        WindowRecordId = 3,
+        WindowSession = 4,
+    }
+
+    /// <summary>AuditsiftPivotKey: what a pivot key is matched against.</summary>
+    internal enum NativePivotKey
+    {
+        AADSessionId = 0,
+        InternetMessageId = 1,
+        IPAddress = 2,
+    }
+
     /// <summary>AUDITSIFT_FLAG_*.</summary>
     [Flags]
     internal enum NativeFlags : uint
@@ -175,6 +203,28 @@ namespace AuditSift
         protected override bool ReleaseHandle()
         {
             NativeMethods.auditsift_inventory_free(handle);
+            return true;
+        }
+    }
+
+    internal sealed class ExposureHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        private ExposureHandle() : base(true) { }
+
+        protected override bool ReleaseHandle()
+        {
+            NativeMethods.auditsift_exposure_free(handle);
+            return true;
+        }
+    }
+
+    internal sealed class PivotHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        private PivotHandle() : base(true) { }
+
+        protected override bool ReleaseHandle()
+        {
+            NativeMethods.auditsift_pivot_free(handle);
             return true;
         }
     }
@@ -278,6 +328,45 @@ namespace AuditSift
         internal static extern void auditsift_inventory_free(IntPtr inventory);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_exposure_new(FilterHandle scope, out ExposureHandle exposure);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true, EntryPoint = "auditsift_exposure_new")]
+        internal static extern int auditsift_exposure_new_unscoped(IntPtr noScope, out ExposureHandle exposure);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_exposure_parse_filter(ExposureHandle exposure, out FilterHandle filter);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_exposure_add(ExposureHandle exposure, ResultHandle result);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_exposure_summarize(ExposureHandle exposure, out ResultHandle result);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void auditsift_exposure_free(IntPtr exposure);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_pivot_new(out PivotHandle pivot);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_pivot_add_key(PivotHandle pivot, uint kind, byte[] value, UIntPtr length);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_pivot_parse_filter(PivotHandle pivot, out FilterHandle filter);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_pivot_add(PivotHandle pivot, ResultHandle result);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_pivot_finish(PivotHandle pivot, uint flags, out ResultHandle result);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void auditsift_pivot_free(IntPtr pivot);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern UIntPtr auditsift_table_row_width(uint table);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern int auditsift_reader_open(byte[] path, UIntPtr length, out ReaderHandle reader);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -305,7 +394,7 @@ namespace AuditSift
         public const uint ExpectedAbiVersion = 1;
 
         /// <summary>The version of this C# interop; AuditSift.psm1 refuses to reuse another.</summary>
-        public const int InteropVersion = 1;
+        public const int InteropVersion = 2;
 
         private static readonly object Gate = new object();
         private static bool loaded;

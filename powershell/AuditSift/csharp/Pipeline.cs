@@ -1,5 +1,6 @@
-// AuditSift: the per-call pipeline session behind ConvertFrom-AuditData, Select-AuditSession and
-// Get-AuditSession: input gathered into batches, one native call per batch, typed output.
+// AuditSift: the per-call pipeline session behind ConvertFrom-AuditData, Select-AuditSession,
+// Get-AuditSession, Get-MailboxExposure and Find-AuditPivot: input gathered into batches, one native
+// call per batch, typed output.
 namespace AuditSift
 {
     using System;
@@ -134,6 +135,13 @@ namespace AuditSift
         Select,
         /// <summary>The session inventory of the matches, when the input ends.</summary>
         Inventory,
+        /// <summary>
+        /// The MailItemsAccessed exposure of the matches (the filter is the scope), per mailbox, when the input
+        /// ends. Throttled records of the scoped users count whatever their session or time.
+        /// </summary>
+        Exposure,
+        /// <summary>What <see cref="PipelineOptions.Pivot"/> leads to (the filter must be empty), when the input ends.</summary>
+        Pivot,
     }
 
     /// <summary>How a pipeline session runs.</summary>
@@ -157,6 +165,10 @@ namespace AuditSift
         public bool PassThru { get; set; }
         /// <summary>Documents per native call.</summary>
         public int BatchSize { get; set; }
+        /// <summary>Pivot: what to pivot from.</summary>
+        public PivotQuery Pivot { get; set; }
+        /// <summary>Pivot: what to write when the input ends (the whole result is on <see cref="AuditPipeline.PivotResult"/>).</summary>
+        public PivotView PivotView { get; set; }
     }
 
     /// <summary>What one batch (or the end of the input) gives: objects to write and errors to report.</summary>
@@ -192,6 +204,10 @@ namespace AuditSift
         private readonly AuditTally tally = new AuditTally();
         private CollectorHandle collector;
         private InventoryHandle inventory;
+        private ExposureHandle exposure;
+        private PivotHandle pivot;
+        // Pivot: positions of the inputs rejected here, ascending (the native origins count documents only).
+        private readonly List<long> rejectedInputs = new List<long>();
         // Select: the input object and document of each match, by position in the whole input.
         private readonly Dictionary<long, PendingMatch> matches = new Dictionary<long, PendingMatch>();
         // Position of the next input in the whole input, and the number of documents handed to the
@@ -217,7 +233,35 @@ namespace AuditSift
             documents = new List<string>(capacity);
             inputs = new List<object>(capacity);
             indexes = new List<long>(capacity);
-            filter = (options.Filter ?? new AuditFilter()).CreateNative();
+            AuditFilter wanted = options.Filter ?? new AuditFilter();
+            if (options.Mode == PipelineMode.Exposure)
+            {
+                // The filter is the scope; the input is parsed with the exposure's wider filter.
+                using (FilterHandle scope = wanted.CreateNative())
+                {
+                    int status = scope == null
+                        ? NativeMethods.auditsift_exposure_new_unscoped(IntPtr.Zero, out exposure)
+                        : NativeMethods.auditsift_exposure_new(scope, out exposure);
+                    Native.Check(status, "auditsift_exposure_new");
+                }
+                Native.Check(NativeMethods.auditsift_exposure_parse_filter(exposure, out filter), "auditsift_exposure_parse_filter");
+                return;
+            }
+            if (options.Mode == PipelineMode.Pivot)
+            {
+                if (!wanted.IsEmpty)
+                {
+                    throw new ArgumentException("A pivot reads every record: give its keys in Pivot, not in Filter.", "options");
+                }
+                if (options.Pivot == null)
+                {
+                    throw new ArgumentException("A pivot needs Pivot: what to pivot from.", "options");
+                }
+                pivot = options.Pivot.CreateNative();
+                Native.Check(NativeMethods.auditsift_pivot_parse_filter(pivot, out filter), "auditsift_pivot_parse_filter");
+                return;
+            }
+            filter = wanted.CreateNative();
             if (options.Mode == PipelineMode.Select)
             {
                 Native.Check(NativeMethods.auditsift_collector_new(out collector), "auditsift_collector_new");
@@ -227,6 +271,9 @@ namespace AuditSift
                 Native.Check(NativeMethods.auditsift_inventory_new(out inventory), "auditsift_inventory_new");
             }
         }
+
+        /// <summary>Pivot: everything the pivot found, once <see cref="Complete"/> has run.</summary>
+        public PivotResult PivotResult { get; private set; }
 
         /// <summary>Counts over every input so far.</summary>
         public AuditTally Tally
@@ -263,6 +310,10 @@ namespace AuditSift
                 e.RawText = document as string;
                 pendingErrors.Add(e);
                 tally.Rejected++;
+                if (options.Mode == PipelineMode.Pivot)
+                {
+                    rejectedInputs.Add(index);
+                }
             }
             else
             {
@@ -356,6 +407,12 @@ namespace AuditSift
                     case PipelineMode.Inventory:
                         Native.Check(NativeMethods.auditsift_inventory_add(inventory, result), "auditsift_inventory_add");
                         break;
+                    case PipelineMode.Exposure:
+                        Native.Check(NativeMethods.auditsift_exposure_add(exposure, result), "auditsift_exposure_add");
+                        break;
+                    case PipelineMode.Pivot:
+                        Native.Check(NativeMethods.auditsift_pivot_add(pivot, result), "auditsift_pivot_add");
+                        break;
                 }
             }
             documentsSent += documents.Count;
@@ -423,7 +480,75 @@ namespace AuditSift
                     }
                 }
             }
+            else if (options.Mode == PipelineMode.Exposure)
+            {
+                ResultHandle result;
+                Native.Check(NativeMethods.auditsift_exposure_summarize(exposure, out result), "auditsift_exposure_summarize");
+                using (result)
+                {
+                    ResultData data = new ResultData(result);
+                    TakeFinalCounts(data.Tally);
+                    output.Items.AddRange(ExposureDecoder.Mailboxes(data).ToArray());
+                }
+            }
+            else if (options.Mode == PipelineMode.Pivot)
+            {
+                CompletePivot(output);
+            }
             return output;
+        }
+
+        /// <summary>The counts after the native exposure or pivot: which parsed records it used, and the repeats.</summary>
+        private void TakeFinalCounts(NativeTally t)
+        {
+            tally.FilteredOut = (long)t.FilteredOut;
+            tally.Duplicates = (long)t.Duplicates;
+            tally.Matched = (long)t.Matched;
+        }
+
+        private void CompletePivot(AuditBatchOutput output)
+        {
+            // Records come back with their AuditData; the input objects are not held (a pivot by message id or
+            // address reads every record).
+            uint flags = options.Full ? (uint)NativeFlags.FullTree : 0;
+            ResultHandle result;
+            Native.Check(NativeMethods.auditsift_pivot_finish(pivot, flags, out result), "auditsift_pivot_finish");
+            PivotResult found = new PivotResult();
+            using (result)
+            {
+                ResultData data = new ResultData(result);
+                TakeFinalCounts(data.Tally);
+                AuditRecord[] records = Decoder.Records(data, data.Table(NativeTable.Origins), options.Full);
+                foreach (AuditRecord r in records)
+                {
+                    r.Index = InputIndex(r.Index);
+                }
+                found.Records.AddRange(records);
+                found.Sessions.AddRange(Decoder.Sessions(data));
+                found.MessageAccesses.AddRange(ExposureDecoder.Accesses(data));
+            }
+            PivotResult = found;
+            switch (options.PivotView)
+            {
+                case PivotView.Sessions: output.Items.AddRange(found.Sessions.ToArray()); break;
+                case PivotView.Accesses: output.Items.AddRange(found.MessageAccesses.ToArray()); break;
+                case PivotView.Records: output.Items.AddRange(found.Records.ToArray()); break;
+            }
+        }
+
+        /// <summary>The position in the whole input of the document at a native origin (documents sent only).</summary>
+        private long InputIndex(long origin)
+        {
+            long index = origin;
+            foreach (long rejected in rejectedInputs)
+            {
+                if (rejected > index)
+                {
+                    break;
+                }
+                index++;
+            }
+            return index;
         }
 
         private void ThrowIfCompleted()
@@ -448,6 +573,14 @@ namespace AuditSift
             if (inventory != null)
             {
                 inventory.Dispose();
+            }
+            if (exposure != null)
+            {
+                exposure.Dispose();
+            }
+            if (pivot != null)
+            {
+                pivot.Dispose();
             }
             completed = true;
         }

@@ -6,7 +6,8 @@ namespace AuditSift
     /// <summary>
     /// Reads audit log files (Purview CSV, JSON, JSON lines, gzip) through the native readers. Convert
     /// mode emits each batch's records as read; Select mode collects the matches of every file,
-    /// de-duplicated, and emits them sorted when <see cref="Complete"/> is called.
+    /// de-duplicated, and emits them sorted when <see cref="Complete"/> is called; Exposure mode feeds
+    /// them to a MailItemsAccessed exposure (the filter is its scope) and emits its mailboxes at the end.
     /// </summary>
     public sealed class AuditLogImport : IDisposable
     {
@@ -14,6 +15,7 @@ namespace AuditSift
         private readonly FilterHandle filter;
         private readonly AuditTally tally = new AuditTally();
         private CollectorHandle collector;
+        private ExposureHandle exposure;
         private NativeFileReader reader;
         private string currentPath;
         // Records read before the current file, so that Index counts over all files.
@@ -28,12 +30,25 @@ namespace AuditSift
             {
                 throw new ArgumentNullException("options");
             }
-            if (options.Mode == PipelineMode.Inventory)
+            if (options.Mode == PipelineMode.Inventory || options.Mode == PipelineMode.Pivot)
             {
-                throw new ArgumentException("An import emits records: use Convert or Select.", "options");
+                throw new ArgumentException("An import emits records or an exposure: use Convert, Select or Exposure.", "options");
             }
             Native.EnsureLoaded();
             this.options = options;
+            if (options.Mode == PipelineMode.Exposure)
+            {
+                // The filter is the scope; the files are read with the exposure's wider filter.
+                using (FilterHandle scope = (options.Filter ?? new AuditFilter()).CreateNative())
+                {
+                    int status = scope == null
+                        ? NativeMethods.auditsift_exposure_new_unscoped(IntPtr.Zero, out exposure)
+                        : NativeMethods.auditsift_exposure_new(scope, out exposure);
+                    Native.Check(status, "auditsift_exposure_new");
+                }
+                Native.Check(NativeMethods.auditsift_exposure_parse_filter(exposure, out filter), "auditsift_exposure_parse_filter");
+                return;
+            }
             filter = (options.Filter ?? new AuditFilter()).CreateNative();
             if (options.Mode == PipelineMode.Select)
             {
@@ -76,9 +91,9 @@ namespace AuditSift
             {
                 flags |= (uint)NativeFlags.FullTree;
             }
-            if (options.Mode == PipelineMode.Select)
+            if (options.Mode == PipelineMode.Select || options.Mode == PipelineMode.Exposure)
             {
-                // The collector keeps the records; their AuditData comes back when it finishes.
+                // The collector or the exposure keeps the records; their AuditData is not needed here.
                 flags |= (uint)NativeFlags.NoRaw;
             }
             ResultHandle result = reader.Next(options.BatchSize, filter, flags);
@@ -116,6 +131,10 @@ namespace AuditSift
                         r.Index += recordsBefore;
                         output.Items.Add(r);
                     }
+                }
+                else if (options.Mode == PipelineMode.Exposure)
+                {
+                    Native.Check(NativeMethods.auditsift_exposure_add(exposure, result), "auditsift_exposure_add");
                 }
                 else
                 {
@@ -166,6 +185,21 @@ namespace AuditSift
             ThrowIfCompleted();
             completed = true;
             AuditBatchOutput output = new AuditBatchOutput();
+            if (options.Mode == PipelineMode.Exposure)
+            {
+                ResultHandle summary;
+                Native.Check(NativeMethods.auditsift_exposure_summarize(exposure, out summary), "auditsift_exposure_summarize");
+                using (summary)
+                {
+                    ResultData data = new ResultData(summary);
+                    NativeTally t = data.Tally;
+                    tally.FilteredOut = (long)t.FilteredOut;
+                    tally.Duplicates = (long)t.Duplicates;
+                    tally.Matched = (long)t.Matched;
+                    output.Items.AddRange(ExposureDecoder.Mailboxes(data).ToArray());
+                }
+                return output;
+            }
             if (options.Mode != PipelineMode.Select)
             {
                 return output;
@@ -210,6 +244,10 @@ namespace AuditSift
             if (collector != null)
             {
                 collector.Dispose();
+            }
+            if (exposure != null)
+            {
+                exposure.Dispose();
             }
             completed = true;
         }
