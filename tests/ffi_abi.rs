@@ -69,7 +69,12 @@ pub fn build_c_test() -> Option<PathBuf> {
 #[test]
 fn c_program_exercises_the_whole_abi() {
     let Some(exe) = build_c_test() else { return };
-    let out = Command::new(&exe).output().unwrap();
+    // cargo's LD_LIBRARY_PATH names target/<profile> before deps, and it outranks the RUNPATH
+    // gcc writes: a library copied up there by an earlier `cargo build` would be loaded instead.
+    let out = Command::new(&exe)
+        .env("LD_LIBRARY_PATH", library_dir())
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
