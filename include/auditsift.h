@@ -149,6 +149,11 @@ typedef enum AuditsiftTable {
    4 per operation of a message access: access row, operation ref, records.
    */
   AUDITSIFT_TABLE_ACCESS_OPERATIONS = 18,
+  /*
+   6 per warning of a file reader: item index (-1 when not tied to one item), kind
+   (`AuditsiftWarningKind`), source ref (`file:row N`), message ref.
+   */
+  AUDITSIFT_TABLE_WARNINGS = 19,
 } AuditsiftTable;
 
 /*
@@ -412,6 +417,20 @@ typedef enum AuditsiftPivotKey {
    */
   AUDITSIFT_PIVOT_KEY_IP = 2,
 } AuditsiftPivotKey;
+
+/*
+ What a reader's warning is about (the WARNINGS table).
+ */
+typedef enum AuditsiftWarningKind {
+  /*
+   Bytes that are not UTF-8 were replaced by U+FFFD so that the record could still be read.
+   */
+  AUDITSIFT_WARNING_KIND_INVALID_UTF8 = 0,
+  /*
+   A culture-formatted date whose day and month could be swapped was read month first.
+   */
+  AUDITSIFT_WARNING_KIND_AMBIGUOUS_DATE = 1,
+} AuditsiftWarningKind;
 
 /*
  Gathers the records of many results: de-duplicated by Id, sorted by time at `finish`.

@@ -11,11 +11,12 @@ use std::ptr;
 use auditsift::batch::RecordError;
 use auditsift::ffi::{
     AUDITSIFT_FLAG_NO_RAW, AuditsiftField, AuditsiftFilter, AuditsiftResult, AuditsiftStatus,
-    AuditsiftTable, AuditsiftTally, auditsift_collector_add, auditsift_collector_finish,
-    auditsift_collector_free, auditsift_collector_new, auditsift_filter_add, auditsift_filter_free,
-    auditsift_filter_new, auditsift_filter_set_start, auditsift_last_error, auditsift_result_free,
-    auditsift_result_table, auditsift_result_table_len, auditsift_result_tally,
-    auditsift_result_text, auditsift_result_text_len,
+    AuditsiftTable, AuditsiftTally, AuditsiftWarningKind, auditsift_collector_add,
+    auditsift_collector_finish, auditsift_collector_free, auditsift_collector_new,
+    auditsift_filter_add, auditsift_filter_free, auditsift_filter_new, auditsift_filter_set_start,
+    auditsift_last_error, auditsift_result_free, auditsift_result_table,
+    auditsift_result_table_len, auditsift_result_tally, auditsift_result_text,
+    auditsift_result_text_len,
 };
 use auditsift::filter::FilterSpec;
 use auditsift::input::pipeline::{Kept, Observer, PipelineOptions, read_inputs};
@@ -100,6 +101,8 @@ struct ErrorRow {
 struct Decoded {
     records: Vec<Rec>,
     errors: Vec<ErrorRow>,
+    /// WARNINGS rows: item index, kind, source, message.
+    warnings: Vec<(i64, i64, String, String)>,
     tally: AuditsiftTally,
 }
 
@@ -155,11 +158,16 @@ fn decode(r: *const AuditsiftResult) -> Decoded {
                 raw: at(e[3], e[4]).unwrap(),
             })
             .collect();
+        let warnings = table(r, AuditsiftTable::Warnings)
+            .chunks(6)
+            .map(|w| (w[0], w[1], at(w[2], w[3]).unwrap(), at(w[4], w[5]).unwrap()))
+            .collect();
         let mut tally = AuditsiftTally::default();
         assert_eq!(auditsift_result_tally(r, &mut tally), AuditsiftStatus::Ok);
         Decoded {
             records,
             errors,
+            warnings,
             tally,
         }
     }
@@ -215,6 +223,7 @@ fn next(
 struct Drained {
     records: Vec<Rec>,
     errors: Vec<ErrorRow>,
+    warnings: Vec<(i64, i64, String, String)>,
     tally: AuditsiftTally,
     batches: Vec<AuditsiftTally>,
 }
@@ -244,6 +253,7 @@ fn drain(h: &Handle, max: usize, filter: *const AuditsiftFilter, flags: u32) -> 
         all.batches.push(d.tally);
         all.records.extend(d.records);
         all.errors.extend(d.errors);
+        all.warnings.extend(d.warnings);
     }
     // The end stays the end.
     assert!(next(h, max, filter, flags).unwrap().is_none());
@@ -476,6 +486,14 @@ fn bad_rows_are_errors_with_their_location_and_raw_text() {
         all.errors[2].reason,
         format!("{p}:row 7 (line 37): empty AuditData")
     );
+    // Row 4's AuditData has no CreationTime and its CreationDate could be 12 March or 3 December:
+    // read month first, and said so.
+    assert_eq!(all.warnings.len(), 1, "{:?}", all.warnings);
+    let (item, kind, source, message) = &all.warnings[0];
+    assert_eq!(*item, 3);
+    assert_eq!(*kind, AuditsiftWarningKind::AmbiguousDate as i64);
+    assert_eq!(source, &format!("{p}:row 4 (line 34)"));
+    assert!(message.contains("'3/12/2025 7:31:34 PM'"), "{message}");
 }
 
 #[test]

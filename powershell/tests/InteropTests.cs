@@ -1056,6 +1056,33 @@ internal static class InteropTests
         }
     }
 
+    /// <summary>
+    /// A record whose AuditData has no CreationTime takes the CSV's CreationDate; 3/12/2025 could be
+    /// 12 March or 3 December, so the import says so as a warning naming the file and row.
+    /// </summary>
+    public static void TestImportWarnsAboutAmbiguousDates()
+    {
+        string purview = Path.Combine(Path.Combine(Path.Combine(Path.Combine(repoRoot, "tests"), "fixtures"), "files"), "purview.csv");
+        List<AuditReadWarning> warnings = new List<AuditReadWarning>();
+        int errors = 0;
+        using (AuditLogImport import = new AuditLogImport(Options(PipelineMode.Convert, null, 3)))
+        {
+            import.Open(purview);
+            AuditBatchOutput batch;
+            while ((batch = import.ReadNext()) != null)
+            {
+                warnings.AddRange(batch.Warnings);
+                errors += batch.Errors.Count;
+            }
+        }
+        Equal(3, errors, "the fixture's three bad rows");
+        Equal(1, warnings.Count, "one date read month first");
+        Equal("AmbiguousDate", warnings[0].Kind, "kind");
+        Equal(3L, warnings[0].Index, "the fourth record");
+        Check(warnings[0].Source.EndsWith("purview.csv:row 4 (line 34)"), "names the file and row: " + warnings[0].Source);
+        Check(warnings[0].ToString().Contains("'3/12/2025 7:31:34 PM' could be month/day or day/month"), warnings[0].ToString());
+    }
+
     // ---- MailItemsAccessed exposure and pivots ----------------------------------------------
 
     private const string S1 = "11111111-1111-4111-8111-111111111111";

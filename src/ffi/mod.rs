@@ -20,7 +20,7 @@ pub use error::{AuditsiftStatus, auditsift_last_error};
 use error::{fail, guard, non_null};
 pub use result::{
     AUDITSIFT_FLAG_FULL_TREE, AUDITSIFT_FLAG_NO_RAW, AuditsiftField, AuditsiftNodeKind,
-    AuditsiftResult, AuditsiftSessionValue, AuditsiftTable, AuditsiftTally,
+    AuditsiftResult, AuditsiftSessionValue, AuditsiftTable, AuditsiftTally, AuditsiftWarningKind,
 };
 use result::{Encoder, ROW_WIDTH, TABLE_COUNT};
 

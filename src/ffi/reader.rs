@@ -19,8 +19,8 @@ use super::result::{AuditsiftResult, Encoder};
 use super::{AuditsiftFilter, utf8_arg};
 use crate::batch::{Collected, RecordError, Tally, parse_batch};
 use crate::filter::FilterSpec;
-use crate::input::pipeline::Filters;
-use crate::input::{Batch, Reader, ReaderOptions};
+use crate::input::pipeline::{Filters, fill_from_file};
+use crate::input::{Batch, Reader, ReaderOptions, Warning};
 
 /// Most items a batch may be asked for; larger requests read this many (they are upper bounds).
 const MAX_BATCH_ITEMS: usize = 1 << 20;
@@ -140,11 +140,15 @@ fn encode_batch(
     }));
     errors.sort_by_key(|e| e.index);
 
+    // Bytes replaced in reading are not tied to one item; dates read month first are.
+    let mut warnings: Vec<(Option<u64>, Warning)> =
+        batch.warnings().iter().map(|w| (None, w.clone())).collect();
     let mut records = Vec::with_capacity(outcome.records.len());
     for (doc, mut record) in outcome.records {
-        // A culture-formatted date read month first is not reported here: a result has no table
-        // for warnings (see docs/abi.md).
-        batch.fallback(doc).apply_to(&mut record);
+        if let Some(w) = fill_from_file(&batch, doc, &mut record) {
+            let item = first_item + doc_items.get(doc).copied().unwrap_or_default();
+            warnings.push((Some(item), w));
+        }
         if let Some(full) = &filters.full
             && !full.matches(&record)
         {
@@ -166,6 +170,9 @@ fn encode_batch(
     }
     for e in &errors {
         enc.error(e);
+    }
+    for (item, w) in &warnings {
+        enc.warning(*item, w);
     }
     (enc.finish(tally, records), batch)
 }

@@ -3,6 +3,7 @@
 
 use super::tree::write_tree;
 use crate::batch::{Collected, RecordError, Tally};
+use crate::input::{Warning, WarningKind};
 use crate::record::{AuditRecord, replace_lone_surrogates};
 use crate::session::{SessionInventory, SessionSummary};
 use crate::time::format_utc;
@@ -57,10 +58,23 @@ pub enum AuditsiftTable {
     MessageAccesses = 17,
     /// 4 per operation of a message access: access row, operation ref, records.
     AccessOperations = 18,
+    /// 6 per warning of a file reader: item index (-1 when not tied to one item), kind
+    /// (`AuditsiftWarningKind`), source ref (`file:row N`), message ref.
+    Warnings = 19,
+}
+
+/// What a reader's warning is about (the WARNINGS table).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditsiftWarningKind {
+    /// Bytes that are not UTF-8 were replaced by U+FFFD so that the record could still be read.
+    InvalidUtf8 = 0,
+    /// A culture-formatted date whose day and month could be swapped was read month first.
+    AmbiguousDate = 1,
 }
 
 /// Number of tables.
-pub(crate) const TABLE_COUNT: usize = 19;
+pub(crate) const TABLE_COUNT: usize = 20;
 
 /// Row widths of the tables, in int64 values.
 pub(crate) const ROW_WIDTH: [usize; TABLE_COUNT] = [
@@ -83,6 +97,7 @@ pub(crate) const ROW_WIDTH: [usize; TABLE_COUNT] = [
     5,
     17,
     4,
+    6,
 ];
 
 /// The normalized fields of a record, in the order of the FIELDS table.
@@ -371,6 +386,21 @@ impl Encoder {
         let [r0, r1] = self.text(Some(&reason));
         let [w0, w1] = self.text(Some(&e.raw));
         self.row(AuditsiftTable::Errors, &[e.index as i64, r0, r1, w0, w1]);
+    }
+
+    /// Adds one warning of a file reader; `item` is its position in the file, if it has one.
+    pub(crate) fn warning(&mut self, item: Option<u64>, w: &Warning) {
+        let kind = match w.kind {
+            WarningKind::InvalidUtf8 => AuditsiftWarningKind::InvalidUtf8,
+            WarningKind::AmbiguousDate => AuditsiftWarningKind::AmbiguousDate,
+        };
+        let [s0, s1] = self.text(Some(&w.source));
+        let [m0, m1] = self.text(Some(&w.message));
+        let index = item.map_or(-1, |i| i as i64);
+        self.row(
+            AuditsiftTable::Warnings,
+            &[index, kind as i64, s0, s1, m0, m1],
+        );
     }
 
     /// Adds a session inventory's summaries; they are the result's main table.

@@ -216,6 +216,34 @@ fn read_files(
     }
 }
 
+/// Fills in what document `i`'s record lacks from the values its file gives next to it
+/// ([`Fallback`](super::Fallback)); returns a warning when its time was read from a
+/// culture-formatted date whose day and month could be swapped.
+pub(crate) fn fill_from_file<'a>(
+    batch: &'a Batch,
+    i: usize,
+    record: &mut AuditRecord<'a>,
+) -> Option<Warning> {
+    let ambiguous = batch.fallback(i).apply_to(record);
+    if ambiguous.is_none() && !record.creation_time_ambiguous {
+        return None;
+    }
+    let shown = record
+        .creation_time
+        .as_ref()
+        .map(format_utc)
+        .unwrap_or_default();
+    let what = match ambiguous {
+        Some(text) => format!("CreationDate '{}'", text.trim()),
+        None => "the record's culture-formatted date (LastAccessed)".to_owned(),
+    };
+    Some(Warning {
+        kind: WarningKind::AmbiguousDate,
+        source: batch.source(i),
+        message: format!("{what} could be month/day or day/month; read month first as {shown}"),
+    })
+}
+
 /// A filter split in two (also used by the C ABI's file reader): `parse` is applied while
 /// parsing, on what AuditData alone says, with the byte prefilter; `full` after the file's
 /// fallback values are filled in (users, operations and times may come from them).
@@ -342,25 +370,7 @@ fn process_batch(
     }
     let mut kept = outcome.records;
     kept.retain_mut(|(i, record)| {
-        let i = *i;
-        let ambiguous = batch.fallback(i).apply_to(record);
-        if ambiguous.is_some() || record.creation_time_ambiguous {
-            let shown = record
-                .creation_time
-                .as_ref()
-                .map(format_utc)
-                .unwrap_or_default();
-            let what = match ambiguous {
-                Some(text) => format!("CreationDate '{}'", text.trim()),
-                None => "the record's culture-formatted date (LastAccessed)".to_owned(),
-            };
-            let w = Warning {
-                kind: WarningKind::AmbiguousDate,
-                source: batch.source(i),
-                message: format!(
-                    "{what} could be month/day or day/month; read month first as {shown}"
-                ),
-            };
+        if let Some(w) = fill_from_file(batch, *i, record) {
             *summary.warnings.entry(w.kind).or_default() += 1;
             observer.warning(&w);
         }

@@ -54,14 +54,18 @@ function Get-AuditSiftInputName {
 }
 
 function Write-AuditSiftOutput {
-    # Writes one batch's output: its errors as non-terminating errors (so -ErrorAction and
-    # -ErrorVariable work as for any cmdlet), then its objects, enumerated.
+    # Writes one batch's output: its warnings (dates read month first, bytes replaced), its
+    # errors as non-terminating errors (so -ErrorAction and -ErrorVariable work as for any
+    # cmdlet), then its objects, enumerated.
     [CmdletBinding()]
     param(
         [AllowNull()][AuditSift.AuditBatchOutput] $Output,
         [Parameter(Mandatory)][System.Management.Automation.PSCmdlet] $Cmdlet
     )
     if ($null -eq $Output) { return }
+    foreach ($warning in $Output.Warnings) {
+        $Cmdlet.WriteWarning($warning.ToString())
+    }
     foreach ($recordError in $Output.Errors) {
         if (-not $recordError.Source) {
             $recordError.Source = Get-AuditSiftInputName -InputObject $recordError.InputObject

@@ -406,6 +406,23 @@ namespace AuditSift
             return errors;
         }
 
+        /// <summary>A file reader's warnings (the WARNINGS table), indexes as the reader gave them.</summary>
+        internal static List<AuditReadWarning> Warnings(ResultData data)
+        {
+            long[] t = data.Table(NativeTable.Warnings);
+            List<AuditReadWarning> warnings = new List<AuditReadWarning>((int)(t.Length / 6));
+            for (long at = 0; at + 6 <= t.Length; at += 6)
+            {
+                AuditReadWarning w = new AuditReadWarning();
+                w.Index = t[at];
+                w.Kind = t[at + 1] == 0 ? "InvalidUtf8" : t[at + 1] == 1 ? "AmbiguousDate" : "Other";
+                w.Source = data.TextAt(t, at + 2) ?? string.Empty;
+                w.Message = data.TextAt(t, at + 4) ?? string.Empty;
+                warnings.Add(w);
+            }
+            return warnings;
+        }
+
         /// <summary>The session inventory of a summarize result.</summary>
         internal static List<AuditSession> Sessions(ResultData data)
         {

@@ -44,6 +44,7 @@ namespace AuditSift
         ExposureValues = 16,
         MessageAccesses = 17,
         AccessOperations = 18,
+        Warnings = 19,
     }
 
     /// <summary>AuditsiftField: the columns of the fields table, in order.</summary>

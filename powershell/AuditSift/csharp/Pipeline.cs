@@ -179,12 +179,15 @@ namespace AuditSift
         {
             Items = new List<object>();
             Errors = new List<AuditRecordError>();
+            Warnings = new List<AuditReadWarning>();
         }
 
         /// <summary>Records, sessions or input objects, in the order to write them.</summary>
         public List<object> Items { get; private set; }
         /// <summary>Inputs that could not be read, in input order.</summary>
         public List<AuditRecordError> Errors { get; private set; }
+        /// <summary>What a file reader noticed while reading records that were still read.</summary>
+        public List<AuditReadWarning> Warnings { get; private set; }
     }
 
     /// <summary>

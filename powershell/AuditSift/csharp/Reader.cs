@@ -122,6 +122,14 @@ namespace AuditSift
                     e.Index += recordsBefore;
                     output.Errors.Add(e);
                 }
+                foreach (AuditReadWarning w in Decoder.Warnings(data))
+                {
+                    if (w.Index >= 0)
+                    {
+                        w.Index += recordsBefore;
+                    }
+                    output.Warnings.Add(w);
+                }
                 long[] origins = data.Table(NativeTable.Origins);
                 if (options.Mode == PipelineMode.Convert)
                 {

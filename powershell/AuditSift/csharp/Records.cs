@@ -471,6 +471,29 @@ namespace AuditSift
         }
     }
 
+    /// <summary>
+    /// Something a file reader noticed that did not stop a record from being read: bytes that were
+    /// not UTF-8 and were replaced, or a culture-formatted date whose day and month could be swapped
+    /// and was read month first.
+    /// </summary>
+    public sealed class AuditReadWarning
+    {
+        /// <summary>Position of the record in the import (0-based), or -1 when it is not one record's.</summary>
+        public long Index { get; set; }
+        /// <summary>InvalidUtf8 or AmbiguousDate.</summary>
+        public string Kind { get; set; }
+        /// <summary>Where: file and row or line.</summary>
+        public string Source { get; set; }
+        /// <summary>What was noticed, in words.</summary>
+        public string Message { get; set; }
+
+        /// <summary>Source: message.</summary>
+        public override string ToString()
+        {
+            return string.IsNullOrEmpty(Source) ? Message : Source + ": " + Message;
+        }
+    }
+
     /// <summary>An input that could not be read into a record. Nothing is dropped silently.</summary>
     public sealed class AuditRecordError
     {
