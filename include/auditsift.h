@@ -464,6 +464,11 @@ typedef struct AuditsiftPivot AuditsiftPivot;
 typedef struct AuditsiftReader AuditsiftReader;
 
 /*
+ An HTML report being gathered: made by `auditsift_report_new`, freed by `auditsift_report_free`.
+ */
+typedef struct AuditsiftReport AuditsiftReport;
+
+/*
  An immutable result handle.
  */
 typedef struct AuditsiftResult AuditsiftResult;
@@ -895,6 +900,125 @@ enum AuditsiftStatus auditsift_reader_progress(const struct AuditsiftReader *rea
  `reader` must be NULL or a live reader, not used afterwards.
  */
 void auditsift_reader_free(struct AuditsiftReader *reader);
+
+/*
+ Creates a report on the records `scope` keeps (NULL: every record) in `*out`. The scope is
+ copied: the filter may be freed or changed afterwards.
+
+ # Safety
+ `scope` must be NULL or a live filter; `out` a valid pointer.
+ */
+enum AuditsiftStatus auditsift_report_new(const struct AuditsiftFilter *scope,
+                                          struct AuditsiftReport **out);
+
+/*
+ Writes to `*out` a new filter to parse the input with: the scope, widened to the
+ MailItemsAccessed records with `IsThrottled` = True of the scoped users (their holes belong in
+ the exposure whichever session wrote them). Free it with `auditsift_filter_free`.
+
+ # Safety
+ `report` must be live and `out` a valid pointer.
+ */
+enum AuditsiftStatus auditsift_report_parse_filter(const struct AuditsiftReport *report,
+                                                   struct AuditsiftFilter **out);
+
+/*
+ Sets the report's title (`len` bytes of UTF-8; empty: no title), replacing any earlier one.
+
+ # Safety
+ `report` must be live; `title` must point to `len` bytes.
+ */
+enum AuditsiftStatus auditsift_report_set_title(struct AuditsiftReport *report,
+                                                const uint8_t *title,
+                                                size_t len);
+
+/*
+ Adds one filter as the user gave it, shown verbatim in the report's header (for example
+ `-SessionId 7c3e91a4-…` or `--session 7c3e91a4-…`). It is only shown: the scope given to
+ `auditsift_report_new` is what selects the records.
+
+ # Safety
+ `report` must be live; `text` must point to `len` bytes.
+ */
+enum AuditsiftStatus auditsift_report_add_filter_text(struct AuditsiftReport *report,
+                                                      const uint8_t *text,
+                                                      size_t len);
+
+/*
+ Adds a row to the report's input summary: an input's name (a file path, or `pipeline`) and the
+ number of items read from it.
+
+ # Safety
+ `report` must be live; `name` must point to `len` bytes.
+ */
+enum AuditsiftStatus auditsift_report_add_input(struct AuditsiftReport *report,
+                                                const uint8_t *name,
+                                                size_t len,
+                                                uint64_t items);
+
+/*
+ Adds a result (from `auditsift_parse_batch` or `auditsift_reader_next`, parsed with the
+ report's parse filter): its counts are summed; its records are de-duplicated by Id over every
+ result added, those in scope go to the timeline and the sessions, and the throttled ones of the
+ scoped users to the exposure only (counted as filtered out); its rejected documents are kept for
+ the report (the first 1,000 over all results; the rest are counted). A rejected document without
+ a location is named `record N`, N being its position among every item added to the report.
+
+ # Safety
+ `report` and `result` must be live handles.
+ */
+enum AuditsiftStatus auditsift_report_add(struct AuditsiftReport *report,
+                                          const struct AuditsiftResult *result);
+
+/*
+ Adds an input item the host could not turn into a document (an object without AuditData, say):
+ it is counted as read and rejected, and kept like a result's rejected documents. `source` names
+ it (may be empty: it is then named `record N` by its position among the items added), `reason`
+ says why (not empty), `raw` is its text (may be empty).
+
+ # Safety
+ `report` must be live; each text pointer must point to its length in bytes.
+ */
+enum AuditsiftStatus auditsift_report_add_rejected(struct AuditsiftReport *report,
+                                                   const uint8_t *source,
+                                                   size_t source_len,
+                                                   const uint8_t *reason,
+                                                   size_t reason_len,
+                                                   const uint8_t *raw,
+                                                   size_t raw_len);
+
+/*
+ Copies the report's counts into `*out`: the results' counts summed, with repeated Ids counted
+ as duplicates and the records outside the scope as filtered out (as the report shows them).
+
+ # Safety
+ `report` must be live and `out` a valid pointer.
+ */
+enum AuditsiftStatus auditsift_report_tally(const struct AuditsiftReport *report,
+                                            struct AuditsiftTally *out);
+
+/*
+ Writes the report as one self-contained HTML file at `path` (`path_len` bytes of UTF-8, not
+ NUL-terminated), creating or replacing it. `flags`: `AUDITSIFT_FLAG_NO_RAW` leaves each
+ record's raw AuditData out (smaller for large inputs); other flags are ignored. The report
+ stays usable (more results may be added and it may be written again). Returns
+ `AUDITSIFT_STATUS_IO` when the file cannot be written; the last error names the path.
+
+ # Safety
+ `report` must be live and `path` point to `path_len` readable bytes.
+ */
+enum AuditsiftStatus auditsift_report_write(const struct AuditsiftReport *report,
+                                            const uint8_t *path,
+                                            size_t path_len,
+                                            uint32_t flags);
+
+/*
+ Frees a report. NULL does nothing.
+
+ # Safety
+ `report` must be NULL or live, not used afterwards.
+ */
+void auditsift_report_free(struct AuditsiftReport *report);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -311,13 +311,16 @@ impl Collector {
 
 /// Sorts records by `CreationTime`, then `Id`, then input order; records without a time last.
 pub fn sort_by_time(records: &mut [Collected]) {
-    records.sort_by(|a, b| {
-        let ka = (a.record.creation_time.is_none(), a.record.creation_time);
-        let kb = (b.record.creation_time.is_none(), b.record.creation_time);
-        ka.cmp(&kb)
-            .then_with(|| a.record.id.cmp(&b.record.id))
-            .then_with(|| a.origin.cmp(&b.origin))
-    });
+    records.sort_by(time_order);
+}
+
+/// The order of [`sort_by_time`], for sorting references to records.
+pub fn time_order(a: &Collected, b: &Collected) -> std::cmp::Ordering {
+    let ka = (a.record.creation_time.is_none(), a.record.creation_time);
+    let kb = (b.record.creation_time.is_none(), b.record.creation_time);
+    ka.cmp(&kb)
+        .then_with(|| a.record.id.cmp(&b.record.id))
+        .then_with(|| a.origin.cmp(&b.origin))
 }
 
 #[cfg(test)]

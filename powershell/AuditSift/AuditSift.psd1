@@ -4,8 +4,8 @@
     GUID                 = '3f6c2a1e-8d4b-4f7a-9c2e-5b1d7e0a4c93'
     Author               = 'The auditsift authors'
     CompanyName          = 'auditsift'
-    Copyright            = '(c) The auditsift authors. MIT or Apache-2.0.'
-    Description          = 'Fast, tolerant reading of Microsoft 365 audit logs for incident response. Converts Search-UnifiedAuditLog results, Purview exports and Search-MailboxAuditLog -ShowDetails records into typed objects, picks out one session''s records in time order, lists the sessions of a log, tells which mail was exposed from MailItemsAccessed records (with the holes throttling leaves), and pivots from Entra ID sessions, messages and addresses, through a native Rust library.'
+    Copyright            = '(c) The auditsift authors. MIT license.'
+    Description          = 'Fast, tolerant reading of Microsoft 365 audit logs for incident response. Converts Search-UnifiedAuditLog results, Purview exports and Search-MailboxAuditLog -ShowDetails records into typed objects, picks out one session''s records in time order, lists the sessions of a log, tells which mail was exposed from MailItemsAccessed records (with the holes throttling leaves), pivots from Entra ID sessions, messages and addresses, and writes a self-contained HTML investigation report, through a native Rust library.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.6.2'
@@ -15,7 +15,8 @@
         'Get-AuditSession',
         'Import-AuditLog',
         'Get-MailboxExposure',
-        'Find-AuditPivot'
+        'Find-AuditPivot',
+        'Export-AuditReport'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
@@ -33,6 +34,8 @@
         'csharp/Exposure.cs',
         'csharp/Pipeline.cs',
         'csharp/Reader.cs',
+        'csharp/Report.cs',
+        'Private/FilePaths.ps1',
         'Private/Internal.ps1',
         'Public/ConvertFrom-AuditData.ps1',
         'Public/Select-AuditSession.ps1',
@@ -40,6 +43,7 @@
         'Public/Import-AuditLog.ps1',
         'Public/Get-MailboxExposure.ps1',
         'Public/Find-AuditPivot.ps1',
+        'Public/Export-AuditReport.ps1',
         'en-US/about_AuditSift.help.txt'
     )
     PrivateData          = @{
@@ -49,7 +53,7 @@
                 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/auditsift/auditsift'
             LicenseUri   = 'https://github.com/auditsift/auditsift/blob/main/LICENSE'
-            ReleaseNotes = 'First release: ConvertFrom-AuditData, Select-AuditSession, Get-AuditSession, Import-AuditLog, Get-MailboxExposure, Find-AuditPivot.'
+            ReleaseNotes = 'First release: ConvertFrom-AuditData, Select-AuditSession, Get-AuditSession, Import-AuditLog, Get-MailboxExposure, Find-AuditPivot, Export-AuditReport.'
         }
     }
 }

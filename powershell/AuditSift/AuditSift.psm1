@@ -10,11 +10,11 @@
 Set-StrictMode -Version 3.0
 
 # The interop sources, in the order they are joined into one compilation unit.
-$script:InteropSources = @('Json.cs', 'Input.cs', 'Records.cs', 'Native.cs', 'Decoder.cs', 'Exposure.cs', 'Pipeline.cs', 'Reader.cs')
+$script:InteropSources = @('Json.cs', 'Input.cs', 'Records.cs', 'Native.cs', 'Decoder.cs', 'Exposure.cs', 'Pipeline.cs', 'Reader.cs', 'Report.cs')
 
 # Must match AuditSift.Native.InteropVersion in csharp/Native.cs: a type compiled by another version
 # of this module cannot be reused in the same session.
-$script:InteropVersion = 2
+$script:InteropVersion = 3
 
 # The placeholder in csharp/Native.cs that becomes the library's absolute path.
 $script:LibraryPlaceholder = '__AUDITSIFT_LIB__'

@@ -228,7 +228,7 @@ internal static class InteropTests
         Native.EnsureLoaded();
         Native.EnsureLoaded();
         Equal(Native.ExpectedAbiVersion, Native.AbiVersion(), "ABI version");
-        Equal(2, Native.InteropVersion, "interop version");
+        Equal(3, Native.InteropVersion, "interop version");
     }
 
     public static void TestModuleInteropVersionMatchesThePsm1()
@@ -1492,6 +1492,248 @@ internal static class InteropTests
         Equal("- / - / - / - / -", new AccessContext().ToString(), "empty context");
         ThrottleWindow w = new ThrottleWindow();
         Check(w.Warning.Contains("(no time)"), "a window without times still reads: " + w.Warning);
+    }
+
+    // ---- HTML report ------------------------------------------------------------------------
+
+    /// <summary>A new empty folder under the temp path.</summary>
+    private static string TempFolder()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "auditsift-mono-" + System.Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    private const string DataOpen = "<script id=\"auditsift-data\" type=\"application/json\">";
+
+    /// <summary>The report's embedded data, as the page holds it (escaped JSON).</summary>
+    private static string ReportData(string html)
+    {
+        int start = html.IndexOf(DataOpen, StringComparison.Ordinal);
+        Check(start >= 0, "the report has its data element");
+        start += DataOpen.Length;
+        int end = html.IndexOf("</script>", start, StringComparison.Ordinal);
+        Check(end > start, "the data element ends");
+        return html.Substring(start, end - start);
+    }
+
+    private static int Occurrences(string text, string what)
+    {
+        int n = 0;
+        for (int at = text.IndexOf(what, StringComparison.Ordinal); at >= 0; at = text.IndexOf(what, at + what.Length, StringComparison.Ordinal))
+        {
+            n++;
+        }
+        return n;
+    }
+
+    private static PipelineOptions ReportOptionsFor(AuditFilter scope, int batchSize, string path, string title)
+    {
+        PipelineOptions o = Options(PipelineMode.Report, scope, batchSize);
+        o.Report = new ReportOptions();
+        o.Report.Path = path;
+        o.Report.Title = title;
+        return o;
+    }
+
+    /// <summary>Pipeline objects in batches of 3: the attacker's records, a hostile subject, a bad document and a null.</summary>
+    public static void TestReportFromPipelineObjects()
+    {
+        List<object> input = Incident();
+        input.Add(Doc(Guid(7), Time(45), "HardDelete", "megan.bowen@contoso.com", AttackerSession,
+            ",\"AffectedItems\":[{\"Subject\":\"</script><img src=x onerror=alert(1)>\"}]"));
+        input.Add("{\"SessionId\":\"" + AttackerSession + "\", oops");
+        input.Add(null);
+        input.Add(input[0]);
+        input.Add(Doc(Guid(8), Time(60), "Send", "megan.bowen@contoso.com", AttackerSession, null));
+        AuditFilter scope = new AuditFilter();
+        scope.SessionIds = new string[] { AttackerSession };
+        string dir = TempFolder();
+        try
+        {
+            string path = Path.Combine(dir, "report.html");
+            List<AuditRecordError> errors = new List<AuditRecordError>();
+            using (AuditPipeline p = new AuditPipeline(ReportOptionsFor(scope, 3, path, "Case <4711>")))
+            {
+                foreach (object o in input)
+                {
+                    AuditBatchOutput batch = p.Add(o, o);
+                    if (batch != null)
+                    {
+                        Equal(0, batch.Items.Count, "a report emits no objects");
+                        errors.AddRange(batch.Errors);
+                    }
+                }
+                Check(!File.Exists(path), "the file is written when the input ends");
+                AuditBatchOutput last = p.Complete();
+                Equal(0, last.Items.Count, "a report emits no objects");
+                errors.AddRange(last.Errors);
+                Check(p.Tally.IsConsistent, "tally adds up: " + p.Tally);
+                Equal("11 2 1 5", p.Tally.Read + " " + p.Tally.Rejected + " " + p.Tally.Duplicates + " " + p.Tally.Matched,
+                    "read, rejected, duplicates, matched");
+            }
+            Check(File.Exists(path), "the report exists");
+            string html = File.ReadAllText(path, Encoding.UTF8);
+            string data = ReportData(html);
+
+            // The attacker's five records, not the user's session nor the sign-in.
+            Equal(5, Occurrences(data, "{\"d\":"), "one event per record in scope");
+            foreach (int n in new int[] { 1, 2, 4, 7, 8 })
+            {
+                Check(data.Contains(Guid(n)), "record " + n + " is in the report");
+            }
+            Check(!data.Contains(Guid(3)) && !data.Contains(Guid(6)), "records out of scope are not");
+            Check(data.Contains("\"ThrottledWindows\":[]") && data.Contains("<a1@contoso.com>".Replace("<", "\\u003c").Replace(">", "\\u003e")),
+                "the exposure of the attacker's MailItemsAccessed");
+
+            // Hostile text stays escaped JSON inside the data element.
+            Check(!html.Contains("<img src=x"), "the hostile subject is not markup");
+            Check(data.Contains("\\u003c/script\\u003e\\u003cimg src=x onerror=alert(1)\\u003e"), "it is kept, escaped");
+            Check(data.IndexOf('<') < 0 && data.IndexOf('>') < 0, "no markup characters in the data");
+            Check(data.Contains("\"title\":\"Case \\u003c4711\\u003e\""), "the title, escaped");
+            Check(data.Contains("\"filters\":[\"-SessionId " + AttackerSession + "\"]"), "the filters as PowerShell parameters");
+            Check(data.Contains("\"files\":[{\"path\":\"pipeline\",\"records\":11}]"), "the input summary");
+
+            // Errors name the record, in the report as in the output.
+            Equal(2, errors.Count, "the bad document and the null");
+            Equal(7L, errors[0].Index, "the bad document's position");
+            Check(errors[0].Message.StartsWith("Record 7 could not be read: ", StringComparison.Ordinal), errors[0].Message);
+            Equal(8L, errors[1].Index, "the null's position");
+            Check(data.Contains("\"source\":\"record 7\"}"), "the report names the bad document");
+            Check(data.Contains("\"raw\":\"{\\\"SessionId\\\":\\\"" + AttackerSession + "\\\", oops\""), "with its raw text");
+            Check(data.Contains("\"reason\":\"the input is null\",\"source\":\"record 8\"}"), "and the null");
+            Check(data.Contains("\"rejected\":2") && data.Contains("\"duplicates\":1") && data.Contains("\"read\":11"), "the counts");
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    /// <summary>Files read natively (the sample and a Purview fixture with bad rows) into a report without raw AuditData.</summary>
+    public static void TestReportFromFiles()
+    {
+        string[] files = new string[]
+        {
+            Path.Combine(repoRoot, "examples/incident.csv"),
+            Path.Combine(repoRoot, "tests/fixtures/files/purview.csv"),
+        };
+        AuditFilter scope = new AuditFilter();
+        scope.SessionIds = new string[] { AttackerSession };
+        // What Import-AuditLog selects from the same files.
+        List<AuditRecord> selected = new List<AuditRecord>();
+        using (AuditLogImport import = new AuditLogImport(Options(PipelineMode.Select, scope, 500)))
+        {
+            foreach (string file in files)
+            {
+                import.Open(file);
+                while (import.ReadNext() != null) { }
+            }
+            selected.AddRange(Records(import.Complete().Items));
+        }
+        Check(selected.Count > 49, "the attacker's records in both files: " + selected.Count);
+
+        string dir = TempFolder();
+        try
+        {
+            string path = Path.Combine(dir, "report.html");
+            PipelineOptions options = ReportOptionsFor(scope, 500, path, null);
+            options.Report.NoRawAuditData = true;
+            List<AuditRecordError> errors = new List<AuditRecordError>();
+            using (AuditLogImport import = new AuditLogImport(options))
+            {
+                foreach (string file in files)
+                {
+                    import.Open(file);
+                    AuditBatchOutput batch;
+                    while ((batch = import.ReadNext()) != null)
+                    {
+                        Equal(0, batch.Items.Count, "a report emits no objects");
+                        errors.AddRange(batch.Errors);
+                    }
+                }
+                Equal(0, import.Complete().Items.Count, "nor at the end");
+                Check(import.Tally.IsConsistent, "tally: " + import.Tally);
+                Equal(3008L, import.Tally.Read, "every row of both files");
+                Equal((long)selected.Count, import.Tally.Matched, "the records in scope");
+            }
+            string data = ReportData(File.ReadAllText(path, Encoding.UTF8));
+            Equal(selected.Count, Occurrences(data, "{\"d\":"), "one event per record Import-AuditLog selects");
+            foreach (AuditRecord r in selected)
+            {
+                Check(data.Contains("\"" + r.CreationTime.Value.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture) + "\""),
+                    "the time of " + r.Id);
+            }
+            Check(data.Contains("\"files\":[{\"path\":\"" + files[0] + "\",\"records\":3000},{\"path\":\"" + files[1] + "\",\"records\":8}]"),
+                "both files with their rows");
+            Check(!data.Contains(",\"raw\":"), "no raw AuditData on the events");
+            Check(data.Contains("\"ThrottledWindows\":[{"), "the throttling hole of the sample");
+
+            // The Purview fixture's bad rows: errors that name the file and row, in the report too.
+            Equal(3, errors.Count, "the fixture's three bad rows");
+            foreach (AuditRecordError e in errors)
+            {
+                Check(e.Source.StartsWith(files[1] + ":row ", StringComparison.Ordinal), "named by file and row: " + e.Message);
+                Check(data.Contains("\"source\":\"" + e.Source + "\"}"), "the report names it too: " + e.Source);
+            }
+            Check(data.Contains("\"rejected\":3"), "counted");
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    public static void TestReportFilterTextIsPowerShell()
+    {
+        AuditFilter f = new AuditFilter();
+        f.SessionIds = new string[] { AttackerSession, "  " };
+        f.UserIds = new string[] { " megan.bowen@contoso.com " };
+        f.Operations = new string[] { "HardDelete", "New-InboxRule" };
+        f.IPAddresses = new string[] { "[2001:db8::1]:443", "it's", "10.0.0.5" };
+        f.StartTime = new DateTime(2026, 3, 2, 9, 0, 0, DateTimeKind.Utc);
+        f.EndTime = new DateTime(2026, 3, 2, 9, 30, 0, 500, DateTimeKind.Utc);
+        Equal("-SessionId " + AttackerSession + "|-UserId megan.bowen@contoso.com|-Operation HardDelete, New-InboxRule"
+            + "|-IPAddress '[2001:db8::1]:443', 'it''s', 10.0.0.5|-StartTime 2026-03-02T09:00:00Z|-EndTime 2026-03-02T09:30:00.5Z",
+            string.Join("|", ReportFilterText.Describe(f)), "one entry per parameter");
+        AuditFilter local = new AuditFilter();
+        local.AADSessionIds = new string[] { AttackerAad };
+        DateTime start = new DateTime(2026, 3, 2, 9, 0, 0, DateTimeKind.Local);
+        local.StartTime = start;
+        Equal("-AADSessionId " + AttackerAad + "|-StartTime "
+            + start.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + "Z",
+            string.Join("|", ReportFilterText.Describe(local)), "a local time is shown in UTC");
+        Equal(0, ReportFilterText.Describe(new AuditFilter()).Length, "no filter, no entries");
+        Equal(0, ReportFilterText.Describe(null).Length, "null: none");
+    }
+
+    public static void TestReportErrorsNameThePath()
+    {
+        string dir = TempFolder();
+        try
+        {
+            string path = Path.Combine(dir, "no-such-folder/report.html");
+            using (AuditPipeline p = new AuditPipeline(ReportOptionsFor(null, 10, path, "t")))
+            {
+                p.Add(Doc(Guid(1), Time(1), "Send", "a@contoso.com", null, null));
+                try
+                {
+                    p.Complete();
+                    throw new Exception("no error for an unwritable path");
+                }
+                catch (InvalidOperationException e)
+                {
+                    Check(e.Message.Contains(path), "the message names the path: " + e.Message);
+                }
+            }
+            Check(!File.Exists(path), "nothing written");
+            Throws<ArgumentException>(delegate { new AuditPipeline(Options(PipelineMode.Report, null, 10)).Dispose(); }, "a report needs a path");
+            Throws<ArgumentException>(delegate { new AuditLogImport(ReportOptionsFor(null, 10, "", null)).Dispose(); }, "an empty path");
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
     }
 
     // ---- JSON and text values ---------------------------------------------------------------

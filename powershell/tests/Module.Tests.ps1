@@ -3,7 +3,7 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Fixtures.ps1')
     Import-AuditSiftForTest
-    $script:exported = @('ConvertFrom-AuditData', 'Find-AuditPivot', 'Get-AuditSession', 'Get-MailboxExposure', 'Import-AuditLog', 'Select-AuditSession')
+    $script:exported = @('ConvertFrom-AuditData', 'Export-AuditReport', 'Find-AuditPivot', 'Get-AuditSession', 'Get-MailboxExposure', 'Import-AuditLog', 'Select-AuditSession')
 }
 
 Describe 'AuditSift module' {
@@ -23,7 +23,7 @@ Describe 'AuditSift module' {
 
     It 'has help with examples for every exported function' -ForEach @(
         @{ Name = 'ConvertFrom-AuditData' }, @{ Name = 'Select-AuditSession' }, @{ Name = 'Get-AuditSession' }, @{ Name = 'Import-AuditLog' },
-        @{ Name = 'Get-MailboxExposure' }, @{ Name = 'Find-AuditPivot' }
+        @{ Name = 'Get-MailboxExposure' }, @{ Name = 'Find-AuditPivot' }, @{ Name = 'Export-AuditReport' }
     ) {
         $help = Get-Help $Name -Full
         $help.Synopsis | Should -Not -Match "^$Name"

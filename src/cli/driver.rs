@@ -24,7 +24,7 @@ use super::{EXIT_ERROR, EXIT_OK, EXIT_STRICT, Failure};
 pub const SHOWN_REJECTS: usize = 20;
 
 /// Rejected records kept in memory for subcommands that show them (the HTML report).
-pub const KEPT_REJECTS: usize = 1000;
+pub const KEPT_REJECTS: usize = auditsift::report::KEPT_REJECTS;
 
 /// What reading the input gave, besides what the subcommand's sink kept.
 pub struct Run {

@@ -64,7 +64,7 @@ fn add_counts(tally: &mut Tally, r: &AuditsiftResult) {
 ///
 /// # Safety
 /// `out` must be a valid pointer.
-unsafe fn write_filter(spec: FilterSpec, out: *mut *mut AuditsiftFilter) {
+pub(super) unsafe fn write_filter(spec: FilterSpec, out: *mut *mut AuditsiftFilter) {
     let filter = Box::new(AuditsiftFilter {
         compiled: Filter::new(spec.clone()),
         spec,

@@ -8,6 +8,7 @@
 pub mod error;
 pub mod exposure;
 mod reader;
+pub mod report;
 pub mod result;
 mod tree;
 

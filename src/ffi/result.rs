@@ -255,6 +255,8 @@ pub struct AuditsiftResult {
     pub(crate) tally: AuditsiftTally,
     /// The records themselves, for collectors and inventories built from this result.
     pub(crate) records: Vec<Collected>,
+    /// The rejected documents of the ERRORS table, for reports built from this result.
+    pub(crate) errors: Vec<RecordError>,
 }
 
 /// Builds a result's text buffer and tables.
@@ -386,6 +388,7 @@ impl Encoder {
         let [r0, r1] = self.text(Some(&reason));
         let [w0, w1] = self.text(Some(&e.raw));
         self.row(AuditsiftTable::Errors, &[e.index as i64, r0, r1, w0, w1]);
+        self.result.errors.push(e.clone());
     }
 
     /// Adds one warning of a file reader; `item` is its position in the file, if it has one.

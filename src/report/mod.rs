@@ -4,7 +4,10 @@
 //! compiled in (`assets/`), and the data goes in as JSON inside a `<script type="application/json">`
 //! element. The data is attacker-chosen (subjects, rule names), so the JSON is escaped so that it can
 //! never end that element (`<`, `>`, `&`, U+2028, U+2029 become `\uXXXX`), and the page renders it
-//! only as text. The data contract is in `docs/report-data.md`.
+//! only as text. The data contract is in `docs/report-data.md`. [`ReportBuilder`] gathers what a
+//! report shows from batches of records, for the CLI and the C ABI alike.
+
+mod builder;
 
 use std::io::{self, Write};
 
@@ -14,6 +17,8 @@ use serde_json::{Value, json};
 use crate::batch::{Collected, RecordError, Tally};
 use crate::session::{SessionInventory, SessionSummary};
 use crate::time::format_utc;
+
+pub use builder::{KEPT_REJECTS, ReportBuilder};
 
 const TEMPLATE: &str = include_str!("assets/report.html");
 const CSS: &str = include_str!("assets/report.css");
@@ -33,7 +38,7 @@ pub struct ReportInput<'a> {
     /// Records that could not be read.
     pub rejects: &'a [RecordError],
     /// The matching records, in time order.
-    pub records: &'a [Collected],
+    pub records: &'a [&'a Collected],
     /// MailItemsAccessed exposure (the serialized `ExposureReport`), if computed.
     pub exposure: Option<Value>,
     /// Whether each event carries its raw AuditData (large inputs may leave it out).
@@ -209,7 +214,7 @@ mod tests {
             files: vec![("x.csv".into(), 2)],
             tally: Tally::default(),
             rejects: &[],
-            records: &records,
+            records: &records.iter().collect::<Vec<_>>(),
             exposure: None,
             include_raw: true,
         };
@@ -256,7 +261,7 @@ mod tests {
             files: vec![],
             tally: Tally::default(),
             rejects: &[],
-            records: &records,
+            records: &records.iter().collect::<Vec<_>>(),
             exposure: None,
             include_raw: false,
         };

@@ -1,5 +1,5 @@
 /* Exercises the whole auditsift C ABI: parse, filter, fields and tables, errors, collector, the file reader,
- * inventory, MailItemsAccessed exposure and pivots, every error path, frees, and independent handles on two threads at once.
+ * inventory, MailItemsAccessed exposure and pivots, the HTML report, every error path, frees, and independent handles on two threads at once.
  * Prints "abi_test: N checks passed" and exits non-zero on the first failure. */
 #include "auditsift.h"
 
@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int checks = 0;
 
@@ -403,6 +404,119 @@ static void test_exposure_and_pivot(void) {
   auditsift_exposure_free(NULL); auditsift_pivot_free(NULL);
 }
 
+/* Reads a whole file into a NUL-terminated buffer (NULL when it cannot). */
+static char *slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) return NULL;
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap + 1);
+  size_t got;
+  while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+    n += got;
+    if (n == cap) {
+      cap *= 2;
+      buf = realloc(buf, cap + 1);
+    }
+  }
+  fclose(f);
+  buf[n] = '\0';
+  *len = n;
+  return buf;
+}
+
+/* The HTML report scoped to session s1: two batches (the second repeats the first) and a batch with a
+ * hostile subject and a bad document, a host reject, then the file written twice (with and without raw
+ * AuditData) to a temp path, read back and checked; then the error paths and frees. */
+static void test_report(void) {
+  AuditsiftFilter *scope = NULL, *pf = NULL;
+  CHECK(auditsift_filter_new(&scope) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_filter_add(scope, AUDITSIFT_FILTER_FIELD_SESSION_ID, (const uint8_t *)"S1", 2) == AUDITSIFT_STATUS_OK);
+  AuditsiftReport *rep = NULL;
+  CHECK(auditsift_report_new(scope, &rep) == AUDITSIFT_STATUS_OK);
+  auditsift_filter_free(scope); /* the report keeps its own copy */
+  CHECK(auditsift_report_parse_filter(rep, &pf) == AUDITSIFT_STATUS_OK);
+  const char *title = "Case <4711>", *words = "-SessionId S1", *input = "pipeline", *reason = "no AuditData";
+  CHECK(auditsift_report_set_title(rep, (const uint8_t *)title, strlen(title)) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_report_add_filter_text(rep, (const uint8_t *)words, strlen(words)) == AUDITSIFT_STATUS_OK);
+  AuditsiftResult *batch = parse_mail(pf);
+  CHECK(auditsift_report_add(rep, batch) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_report_add(rep, batch) == AUDITSIFT_STATUS_OK); /* repeats: duplicates */
+  AuditsiftTally t;
+  CHECK(auditsift_report_tally(rep, &t) == AUDITSIFT_STATUS_OK);
+  /* e1 and e4 in scope; e3 (throttled, session s2) counts for the exposure only. */
+  CHECK(t.read == 2 * NMAIL && t.matched == 2 && t.duplicates == 3 && t.filtered_out + t.skipped == 3);
+
+  const char *hostile[] = {
+      "{\"CreationTime\":\"2026-03-02T12:40:00\",\"Id\":\"h1\",\"Operation\":\"HardDelete\",\"SessionId\":\"s1\","
+      "\"MailboxOwnerUPN\":\"m@c.com\",\"AffectedItems\":[{\"Subject\":\"</script><b>pwned</b>\"}]}",
+      "{\"SessionId\":\"s1\" oops}",
+  };
+  uint64_t offsets[3] = {0, strlen(hostile[0]), strlen(hostile[0]) + strlen(hostile[1])};
+  uint8_t *data = malloc(offsets[2]);
+  memcpy(data, hostile[0], offsets[1]);
+  memcpy(data + offsets[1], hostile[1], offsets[2] - offsets[1]);
+  AuditsiftResult *hr = NULL;
+  CHECK(auditsift_parse_batch(data, offsets[2], offsets, 2, pf, 0, &hr) == AUDITSIFT_STATUS_OK);
+  free(data);
+  CHECK(auditsift_report_add(rep, hr) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_report_add_rejected(rep, NULL, 0, (const uint8_t *)reason, strlen(reason), NULL, 0) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_report_add_input(rep, (const uint8_t *)input, strlen(input), 2 * NMAIL + 3) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_report_tally(rep, &t) == AUDITSIFT_STATUS_OK);
+  CHECK(t.read == 2 * NMAIL + 3 && t.rejected == 2 && t.matched == 3);
+
+  const char *tmp = getenv("TMPDIR");
+  char path[512];
+  snprintf(path, sizeof path, "%s/auditsift_abi_test_%ld.html", tmp && *tmp ? tmp : "/tmp", (long)getpid());
+  CHECK(auditsift_report_write(rep, (const uint8_t *)path, strlen(path), 0) == AUDITSIFT_STATUS_OK);
+  size_t full_len = 0, lean_len = 0;
+  char *html = slurp(path, &full_len);
+  CHECK(html != NULL);
+  CHECK(strstr(html, "<script id=\"auditsift-data\" type=\"application/json\">") != NULL);
+  CHECK(strstr(html, "<b>pwned") == NULL && strstr(html, "Case <4711>") == NULL);
+  CHECK(strstr(html, "\\u003c/script\\u003e\\u003cb\\u003epwned\\u003c/b\\u003e") != NULL);
+  CHECK(strstr(html, "\"title\":\"Case \\u003c4711\\u003e\"") != NULL);
+  CHECK(strstr(html, "\"filters\":[\"-SessionId S1\"]") != NULL);
+  CHECK(strstr(html, "\"files\":[{\"path\":\"pipeline\",\"records\":11}]") != NULL);
+  CHECK(strstr(html, "\"source\":\"record 9\"}") != NULL); /* the bad document */
+  CHECK(strstr(html, "\"reason\":\"no AuditData\",\"source\":\"record 10\"}") != NULL);
+  CHECK(strstr(html, "\"ThrottledWindows\":[{") != NULL);
+  CHECK(strstr(html, "\"raw\":\"{\\\"CreationTime\\\":\\\"2026-03-02T10:00:00\\\"") != NULL);
+  free(html);
+  CHECK(auditsift_report_write(rep, (const uint8_t *)path, strlen(path), AUDITSIFT_FLAG_NO_RAW) == AUDITSIFT_STATUS_OK);
+  html = slurp(path, &lean_len);
+  CHECK(html != NULL && lean_len < full_len);
+  CHECK(strstr(html, "\"raw\":\"{\\\"CreationTime\\\":\\\"2026-03-02T10:00:00\\\"") == NULL);
+  CHECK(strstr(html, "\"source\":\"record 9\"}") != NULL);
+  free(html);
+  CHECK(remove(path) == 0);
+
+  /* Errors and frees: a folder is not a file, and the message names the path. */
+  const char *folder = tmp && *tmp ? tmp : "/tmp";
+  CHECK(auditsift_report_write(rep, (const uint8_t *)folder, strlen(folder), 0) == AUDITSIFT_STATUS_IO);
+  char msg_buf[512];
+  size_t len = auditsift_last_error((uint8_t *)msg_buf, sizeof msg_buf);
+  CHECK(len > strlen(folder) && len <= sizeof msg_buf && memcmp(msg_buf, folder, strlen(folder)) == 0);
+  CHECK(auditsift_report_write(rep, (const uint8_t *)path, 0, 0) == AUDITSIFT_STATUS_INVALID_ARGUMENT);
+  CHECK(auditsift_report_write(rep, NULL, 4, 0) == AUDITSIFT_STATUS_NULL_ARGUMENT);
+  CHECK(auditsift_report_write(NULL, (const uint8_t *)path, strlen(path), 0) == AUDITSIFT_STATUS_NULL_ARGUMENT);
+  CHECK(auditsift_report_new(NULL, NULL) == AUDITSIFT_STATUS_NULL_ARGUMENT);
+  CHECK(auditsift_report_add(rep, NULL) == AUDITSIFT_STATUS_NULL_ARGUMENT);
+  CHECK(auditsift_report_add(NULL, batch) == AUDITSIFT_STATUS_NULL_ARGUMENT);
+  CHECK(auditsift_report_parse_filter(rep, NULL) == AUDITSIFT_STATUS_NULL_ARGUMENT);
+  CHECK(auditsift_report_tally(NULL, &t) == AUDITSIFT_STATUS_NULL_ARGUMENT);
+  CHECK(auditsift_report_set_title(rep, (const uint8_t *)"\xff", 1) == AUDITSIFT_STATUS_INVALID_UTF8);
+  CHECK(auditsift_report_add_input(rep, (const uint8_t *)input, 0, 1) == AUDITSIFT_STATUS_INVALID_ARGUMENT);
+  CHECK(auditsift_report_add_rejected(rep, NULL, 0, NULL, 0, NULL, 0) == AUDITSIFT_STATUS_INVALID_ARGUMENT);
+  CHECK(auditsift_report_tally(rep, &t) == AUDITSIFT_STATUS_OK && t.read == 2 * NMAIL + 3); /* unchanged */
+  AuditsiftReport *unscoped = NULL;
+  CHECK(auditsift_report_new(NULL, &unscoped) == AUDITSIFT_STATUS_OK);
+  auditsift_report_free(unscoped);
+  auditsift_result_free(batch); auditsift_result_free(hr);
+  auditsift_filter_free(pf);
+  auditsift_report_free(rep);
+  auditsift_report_free(NULL);
+}
+
 static void *worker(void *arg) {
   (void)arg;
   for (int i = 0; i < 50; i++) {
@@ -426,6 +540,7 @@ int main(void) {
   test_error_paths();
   test_reader();
   test_exposure_and_pivot();
+  test_report();
   pthread_t a, b;
   CHECK(pthread_create(&a, NULL, worker, NULL) == 0);
   CHECK(pthread_create(&b, NULL, worker, NULL) == 0);

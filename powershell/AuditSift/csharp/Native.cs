@@ -241,6 +241,17 @@ namespace AuditSift
         }
     }
 
+    internal sealed class ReportHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        private ReportHandle() : base(true) { }
+
+        protected override bool ReleaseHandle()
+        {
+            NativeMethods.auditsift_report_free(handle);
+            return true;
+        }
+    }
+
     /// <summary>The P/Invoke declarations. The library path is set when the module is imported.</summary>
     internal static class NativeMethods
     {
@@ -383,6 +394,40 @@ namespace AuditSift
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void auditsift_reader_free(IntPtr reader);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_report_new(FilterHandle scope, out ReportHandle report);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true, EntryPoint = "auditsift_report_new")]
+        internal static extern int auditsift_report_new_unscoped(IntPtr noScope, out ReportHandle report);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_report_parse_filter(ReportHandle report, out FilterHandle filter);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_report_set_title(ReportHandle report, byte[] title, UIntPtr length);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_report_add_filter_text(ReportHandle report, byte[] text, UIntPtr length);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_report_add_input(ReportHandle report, byte[] name, UIntPtr length, ulong items);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_report_add(ReportHandle report, ResultHandle result);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_report_add_rejected(ReportHandle report, byte[] source, UIntPtr sourceLength,
+            byte[] reason, UIntPtr reasonLength, byte[] raw, UIntPtr rawLength);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_report_tally(ReportHandle report, out NativeTally tally);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_report_write(ReportHandle report, byte[] path, UIntPtr length, uint flags);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void auditsift_report_free(IntPtr report);
     }
 
     /// <summary>The native library: where it is, whether it loads, and its error messages.</summary>
@@ -395,7 +440,7 @@ namespace AuditSift
         public const uint ExpectedAbiVersion = 1;
 
         /// <summary>The version of this C# interop; AuditSift.psm1 refuses to reuse another.</summary>
-        public const int InteropVersion = 2;
+        public const int InteropVersion = 3;
 
         private static readonly object Gate = new object();
         private static bool loaded;

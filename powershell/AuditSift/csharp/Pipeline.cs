@@ -1,6 +1,6 @@
 // AuditSift: the per-call pipeline session behind ConvertFrom-AuditData, Select-AuditSession,
-// Get-AuditSession, Get-MailboxExposure and Find-AuditPivot: input gathered into batches, one native
-// call per batch, typed output.
+// Get-AuditSession, Get-MailboxExposure, Find-AuditPivot and Export-AuditReport: input gathered into
+// batches, one native call per batch, typed output.
 namespace AuditSift
 {
     using System;
@@ -142,6 +142,12 @@ namespace AuditSift
         Exposure,
         /// <summary>What <see cref="PipelineOptions.Pivot"/> leads to (the filter must be empty), when the input ends.</summary>
         Pivot,
+        /// <summary>
+        /// The HTML investigation report of the matches (the filter is the scope) written to
+        /// <see cref="PipelineOptions.Report"/> when the input ends: timeline, sessions, MailItemsAccessed
+        /// exposure, and the input summary with the records that could not be read. Nothing is emitted.
+        /// </summary>
+        Report,
     }
 
     /// <summary>How a pipeline session runs.</summary>
@@ -169,6 +175,8 @@ namespace AuditSift
         public PivotQuery Pivot { get; set; }
         /// <summary>Pivot: what to write when the input ends (the whole result is on <see cref="AuditPipeline.PivotResult"/>).</summary>
         public PivotView PivotView { get; set; }
+        /// <summary>Report: the file to write and how.</summary>
+        public ReportOptions Report { get; set; }
     }
 
     /// <summary>What one batch (or the end of the input) gives: objects to write and errors to report.</summary>
@@ -209,6 +217,7 @@ namespace AuditSift
         private InventoryHandle inventory;
         private ExposureHandle exposure;
         private PivotHandle pivot;
+        private NativeReport report;
         // Pivot: positions of the inputs rejected here, ascending (the native origins count documents only).
         private readonly List<long> rejectedInputs = new List<long>();
         // Select: the input object and document of each match, by position in the whole input.
@@ -248,6 +257,12 @@ namespace AuditSift
                     Native.Check(status, "auditsift_exposure_new");
                 }
                 Native.Check(NativeMethods.auditsift_exposure_parse_filter(exposure, out filter), "auditsift_exposure_parse_filter");
+                return;
+            }
+            if (options.Mode == PipelineMode.Report)
+            {
+                // The filter is the scope; the input is parsed with the report's wider filter.
+                report = NativeReport.Create(wanted, options.Report, out filter);
                 return;
             }
             if (options.Mode == PipelineMode.Pivot)
@@ -316,6 +331,14 @@ namespace AuditSift
                 if (options.Mode == PipelineMode.Pivot)
                 {
                     rejectedInputs.Add(index);
+                }
+                if (options.Mode == PipelineMode.Report)
+                {
+                    // The report numbers its items in the order they arrive: the documents before this
+                    // input go first, so that its "record N" is the error's Index. The flush writes the error.
+                    AuditBatchOutput output = Flush();
+                    report.AddRejected(e);
+                    return output;
                 }
             }
             else
@@ -416,6 +439,9 @@ namespace AuditSift
                     case PipelineMode.Pivot:
                         Native.Check(NativeMethods.auditsift_pivot_add(pivot, result), "auditsift_pivot_add");
                         break;
+                    case PipelineMode.Report:
+                        report.Add(result);
+                        break;
                 }
             }
             documentsSent += documents.Count;
@@ -433,7 +459,8 @@ namespace AuditSift
 
         /// <summary>
         /// Ends the input: parses the last batch, then for Select sorts and de-duplicates the matches, for
-        /// Inventory summarizes the sessions. Returns everything still to write.
+        /// Inventory summarizes the sessions, for Report writes the file (throwing, with the path, when it
+        /// cannot). Returns everything still to write.
         /// </summary>
         public AuditBatchOutput Complete()
         {
@@ -497,6 +524,12 @@ namespace AuditSift
             else if (options.Mode == PipelineMode.Pivot)
             {
                 CompletePivot(output);
+            }
+            else if (options.Mode == PipelineMode.Report)
+            {
+                report.AddInput("pipeline", tally.Read);
+                report.Write();
+                report.CopyCounts(tally);
             }
             return output;
         }
@@ -584,6 +617,10 @@ namespace AuditSift
             if (pivot != null)
             {
                 pivot.Dispose();
+            }
+            if (report != null)
+            {
+                report.Dispose();
             }
             completed = true;
         }

@@ -7,7 +7,8 @@ namespace AuditSift
     /// Reads audit log files (Purview CSV, JSON, JSON lines, gzip) through the native readers. Convert
     /// mode emits each batch's records as read; Select mode collects the matches of every file,
     /// de-duplicated, and emits them sorted when <see cref="Complete"/> is called; Exposure mode feeds
-    /// them to a MailItemsAccessed exposure (the filter is its scope) and emits its mailboxes at the end.
+    /// them to a MailItemsAccessed exposure (the filter is its scope) and emits its mailboxes at the end;
+    /// Report mode feeds them to the HTML report (the filter is its scope), which Complete writes.
     /// </summary>
     public sealed class AuditLogImport : IDisposable
     {
@@ -16,6 +17,7 @@ namespace AuditSift
         private readonly AuditTally tally = new AuditTally();
         private CollectorHandle collector;
         private ExposureHandle exposure;
+        private NativeReport report;
         private NativeFileReader reader;
         private string currentPath;
         // Records read before the current file, so that Index counts over all files.
@@ -32,10 +34,16 @@ namespace AuditSift
             }
             if (options.Mode == PipelineMode.Inventory || options.Mode == PipelineMode.Pivot)
             {
-                throw new ArgumentException("An import emits records or an exposure: use Convert, Select or Exposure.", "options");
+                throw new ArgumentException("An import emits records, an exposure or a report: use Convert, Select, Exposure or Report.", "options");
             }
             Native.EnsureLoaded();
             this.options = options;
+            if (options.Mode == PipelineMode.Report)
+            {
+                // The filter is the scope; the files are read with the report's wider filter.
+                report = NativeReport.Create(options.Filter, options.Report, out filter);
+                return;
+            }
             if (options.Mode == PipelineMode.Exposure)
             {
                 // The filter is the scope; the files are read with the exposure's wider filter.
@@ -91,9 +99,9 @@ namespace AuditSift
             {
                 flags |= (uint)NativeFlags.FullTree;
             }
-            if (options.Mode == PipelineMode.Select || options.Mode == PipelineMode.Exposure)
+            if (options.Mode != PipelineMode.Convert)
             {
-                // The collector or the exposure keeps the records; their AuditData is not needed here.
+                // The collector, the exposure or the report keeps the records; their AuditData is not needed here.
                 flags |= (uint)NativeFlags.NoRaw;
             }
             ResultHandle result = reader.Next(options.BatchSize, filter, flags);
@@ -144,6 +152,10 @@ namespace AuditSift
                 {
                     Native.Check(NativeMethods.auditsift_exposure_add(exposure, result), "auditsift_exposure_add");
                 }
+                else if (options.Mode == PipelineMode.Report)
+                {
+                    report.Add(result);
+                }
                 else
                 {
                     Native.Check(NativeMethods.auditsift_collector_add(collector, result), "auditsift_collector_add");
@@ -174,25 +186,38 @@ namespace AuditSift
             }
         }
 
-        /// <summary>Closes the open file, if any.</summary>
+        /// <summary>Closes the open file, if any (a report lists it with the items read from it).</summary>
         public void Close()
         {
             if (reader != null)
             {
                 reader.Dispose();
                 reader = null;
+                if (report != null && !completed)
+                {
+                    report.AddInput(currentPath, recordsInFile);
+                }
             }
             recordsBefore += recordsInFile;
             recordsInFile = 0;
         }
 
-        /// <summary>Ends the import. Select: the matches of all files, de-duplicated and sorted.</summary>
+        /// <summary>
+        /// Ends the import. Select: the matches of all files, de-duplicated and sorted. Report: writes the file
+        /// (throwing, with the path, when it cannot).
+        /// </summary>
         public AuditBatchOutput Complete()
         {
             Close();
             ThrowIfCompleted();
             completed = true;
             AuditBatchOutput output = new AuditBatchOutput();
+            if (options.Mode == PipelineMode.Report)
+            {
+                report.Write();
+                report.CopyCounts(tally);
+                return output;
+            }
             if (options.Mode == PipelineMode.Exposure)
             {
                 ResultHandle summary;
@@ -256,6 +281,10 @@ namespace AuditSift
             if (exposure != null)
             {
                 exposure.Dispose();
+            }
+            if (report != null)
+            {
+                report.Dispose();
             }
             completed = true;
         }
