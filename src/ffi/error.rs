@@ -85,6 +85,22 @@ macro_rules! non_null {
 }
 pub(crate) use non_null;
 
+/// Frees a handle made by `Box::into_raw`, inside the panic guard (a `Drop` that panicked must
+/// not unwind into the host). NULL does nothing.
+///
+/// # Safety
+/// `handle` must be NULL or a live handle of type `T`, not used afterwards.
+pub(crate) unsafe fn free_handle<T>(handle: *mut T) {
+    let _ = guard(|| {
+        if !handle.is_null() {
+            // SAFETY: ownership returns to Rust exactly once, by the caller's contract.
+            drop(unsafe { Box::from_raw(handle) });
+        }
+        AuditsiftStatus::Ok
+    });
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::error::{AuditsiftStatus, fail, guard, non_null};
+use super::error::{AuditsiftStatus, fail, free_handle, guard, non_null};
 use super::result::{AuditsiftResult, AuditsiftTable, Encoder};
 use super::{AuditsiftFilter, utf8_arg};
 use crate::batch::Tally;
@@ -186,13 +186,8 @@ pub unsafe extern "C" fn auditsift_exposure_summarize(
 /// `exposure` must be NULL or live, not used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn auditsift_exposure_free(exposure: *mut AuditsiftExposure) {
-    let _ = guard(|| {
-        if !exposure.is_null() {
-            // SAFETY: ownership returns to Rust exactly once.
-            drop(unsafe { Box::from_raw(exposure) });
-        }
-        AuditsiftStatus::Ok
-    });
+    // SAFETY: the caller passes NULL or a live handle it no longer uses.
+    unsafe { free_handle(exposure) }
 }
 
 /// A time as a text reference.
@@ -543,13 +538,8 @@ pub unsafe extern "C" fn auditsift_pivot_finish(
 /// `pivot` must be NULL or live, not used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn auditsift_pivot_free(pivot: *mut AuditsiftPivot) {
-    let _ = guard(|| {
-        if !pivot.is_null() {
-            // SAFETY: ownership returns to Rust exactly once.
-            drop(unsafe { Box::from_raw(pivot) });
-        }
-        AuditsiftStatus::Ok
-    });
+    // SAFETY: the caller passes NULL or a live handle it no longer uses.
+    unsafe { free_handle(pivot) }
 }
 
 /// A pivot's findings as a result: records (main rows), sessions, message accesses.

@@ -18,7 +18,7 @@ use crate::batch::{Collected, Deduper, RecordError, Tally, parse_batch, sort_by_
 use crate::filter::{Filter, FilterSpec};
 use crate::session::SessionInventory;
 pub use error::{AuditsiftStatus, auditsift_last_error};
-use error::{fail, guard, non_null};
+use error::{fail, free_handle, guard, non_null};
 pub use result::{
     AUDITSIFT_FLAG_FULL_TREE, AUDITSIFT_FLAG_NO_RAW, AuditsiftField, AuditsiftNodeKind,
     AuditsiftResult, AuditsiftSessionValue, AuditsiftTable, AuditsiftTally, AuditsiftWarningKind,
@@ -203,13 +203,8 @@ pub unsafe extern "C" fn auditsift_filter_set_end(
 /// `filter` must be NULL or come from `auditsift_filter_new`, and not be used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn auditsift_filter_free(filter: *mut AuditsiftFilter) {
-    let _ = guard(|| {
-        if !filter.is_null() {
-            // SAFETY: ownership returns to Rust exactly once.
-            drop(unsafe { Box::from_raw(filter) });
-        }
-        AuditsiftStatus::Ok
-    });
+    // SAFETY: the caller passes NULL or a live handle it no longer uses.
+    unsafe { free_handle(filter) }
 }
 
 /// Parses `doc_count` documents held back to back in `data`: document `i` is
@@ -474,13 +469,8 @@ pub unsafe extern "C" fn auditsift_result_table(
 /// `result` must be NULL or a live result, not used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn auditsift_result_free(result: *mut AuditsiftResult) {
-    let _ = guard(|| {
-        if !result.is_null() {
-            // SAFETY: ownership returns to Rust exactly once.
-            drop(unsafe { Box::from_raw(result) });
-        }
-        AuditsiftStatus::Ok
-    });
+    // SAFETY: the caller passes NULL or a live handle it no longer uses.
+    unsafe { free_handle(result) }
 }
 
 /// Gathers the records of many results: de-duplicated by Id, sorted by time at `finish`.
@@ -577,13 +567,8 @@ pub unsafe extern "C" fn auditsift_collector_finish(
 /// `collector` must be NULL or live, not used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn auditsift_collector_free(collector: *mut AuditsiftCollector) {
-    let _ = guard(|| {
-        if !collector.is_null() {
-            // SAFETY: ownership returns to Rust exactly once.
-            drop(unsafe { Box::from_raw(collector) });
-        }
-        AuditsiftStatus::Ok
-    });
+    // SAFETY: the caller passes NULL or a live handle it no longer uses.
+    unsafe { free_handle(collector) }
 }
 
 /// The session inventory over many results.
@@ -668,11 +653,6 @@ pub unsafe extern "C" fn auditsift_inventory_summarize(
 /// `inventory` must be NULL or live, not used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn auditsift_inventory_free(inventory: *mut AuditsiftInventory) {
-    let _ = guard(|| {
-        if !inventory.is_null() {
-            // SAFETY: ownership returns to Rust exactly once.
-            drop(unsafe { Box::from_raw(inventory) });
-        }
-        AuditsiftStatus::Ok
-    });
+    // SAFETY: the caller passes NULL or a live handle it no longer uses.
+    unsafe { free_handle(inventory) }
 }

@@ -14,7 +14,7 @@ use std::io::{self, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::error::{AuditsiftStatus, fail, guard, non_null};
+use super::error::{AuditsiftStatus, fail, free_handle, guard, non_null};
 use super::result::{AuditsiftResult, Encoder};
 use super::{AuditsiftFilter, utf8_arg};
 use crate::batch::{Collected, RecordError, Tally, parse_batch};
@@ -319,11 +319,6 @@ pub unsafe extern "C" fn auditsift_reader_progress(
 /// `reader` must be NULL or a live reader, not used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn auditsift_reader_free(reader: *mut AuditsiftReader) {
-    let _ = guard(|| {
-        if !reader.is_null() {
-            // SAFETY: ownership returns to Rust exactly once.
-            drop(unsafe { Box::from_raw(reader) });
-        }
-        AuditsiftStatus::Ok
-    });
+    // SAFETY: the caller passes NULL or a live handle it no longer uses.
+    unsafe { free_handle(reader) }
 }

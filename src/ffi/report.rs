@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use super::error::{AuditsiftStatus, fail, guard, non_null};
+use super::error::{AuditsiftStatus, fail, free_handle, guard, non_null};
 use super::exposure::write_filter;
 use super::result::{AUDITSIFT_FLAG_NO_RAW, AuditsiftResult, AuditsiftTally};
 use super::{AuditsiftFilter, utf8_arg};
@@ -311,11 +311,6 @@ pub unsafe extern "C" fn auditsift_report_write(
 /// `report` must be NULL or live, not used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn auditsift_report_free(report: *mut AuditsiftReport) {
-    let _ = guard(|| {
-        if !report.is_null() {
-            // SAFETY: ownership returns to Rust exactly once.
-            drop(unsafe { Box::from_raw(report) });
-        }
-        AuditsiftStatus::Ok
-    });
+    // SAFETY: the caller passes NULL or a live handle it no longer uses.
+    unsafe { free_handle(report) }
 }

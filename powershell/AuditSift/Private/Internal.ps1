@@ -99,3 +99,80 @@ function New-AuditSiftFilter {
     if ($BoundParameters.Contains('EndTime')) { $filter.EndTime = [datetime] $BoundParameters['EndTime'] }
     return $filter
 }
+
+function Add-AuditSiftInput {
+    # Hands pipeline input objects to a pipeline session one by one and writes what each full
+    # batch gives back.
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][AuditSift.AuditPipeline] $Session,
+        [AllowNull()][AllowEmptyCollection()][object[]] $InputObject,
+        [Parameter(Mandatory)][System.Management.Automation.PSCmdlet] $Cmdlet
+    )
+    foreach ($item in $InputObject) {
+        $output = $Session.Add((Get-AuditSiftDocumentSource -InputObject $item), $item)
+        if ($null -ne $output) { Write-AuditSiftOutput -Output $output -Cmdlet $Cmdlet }
+    }
+}
+
+function Read-AuditSiftFile {
+    # Reads files through an import session batch by batch, showing progress and writing each
+    # batch's output. A file that cannot be opened or read to its end is a non-terminating error
+    # naming it; the next file is read.
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][AuditSift.AuditLogImport] $Session,
+        [AllowEmptyCollection()][string[]] $File,
+        [Parameter(Mandatory)][string] $CommandName,
+        [Parameter(Mandatory)][System.Management.Automation.PSCmdlet] $Cmdlet
+    )
+    foreach ($path in $File) {
+        try {
+            $Session.Open($path)
+        }
+        catch {
+            $Cmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
+                    $_.Exception.GetBaseException(), 'AuditSift.CannotOpenFile', [System.Management.Automation.ErrorCategory]::ReadError, $path))
+            continue
+        }
+        $activity = "${CommandName}: reading $path"
+        try {
+            while ($true) {
+                try {
+                    $output = $Session.ReadNext()
+                }
+                catch {
+                    # The file itself failed (I/O, not a record): report it, go on with the next.
+                    $Cmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
+                            $_.Exception.GetBaseException(), 'AuditSift.ReadFailed', [System.Management.Automation.ErrorCategory]::ReadError, $path))
+                    break
+                }
+                if ($null -eq $output) { break }
+                $percent = [int][Math]::Min(100, [Math]::Max(0, $Session.PercentComplete))
+                Write-Progress -Activity $activity -PercentComplete $percent -Status (
+                    '{0:N0} records read, {1:N0} kept' -f $Session.Tally.Read, $Session.Tally.Matched)
+                Write-AuditSiftOutput -Output $output -Cmdlet $Cmdlet
+            }
+        }
+        finally {
+            $Session.Close()
+            Write-Progress -Activity $activity -Completed
+        }
+    }
+}
+
+function Complete-AuditSiftSession {
+    # Ends a pipeline or import session: writes what it gives at the end (sorted records, the
+    # inventory, the exposure), then frees its native handles whatever happens.
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][System.IDisposable] $Session,
+        [Parameter(Mandatory)][System.Management.Automation.PSCmdlet] $Cmdlet
+    )
+    try {
+        Write-AuditSiftOutput -Output $Session.Complete() -Cmdlet $Cmdlet
+    }
+    finally {
+        $Session.Dispose()
+    }
+}

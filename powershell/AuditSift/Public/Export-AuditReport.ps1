@@ -208,10 +208,7 @@ function Export-AuditReport {
     process {
         if ($null -eq $session) { return }
         if (-not $fromFiles) {
-            foreach ($item in $InputObject) {
-                $output = $session.Add((Get-AuditSiftDocumentSource -InputObject $item), $item)
-                if ($null -ne $output) { Write-AuditSiftOutput -Output $output -Cmdlet $PSCmdlet }
-            }
+            Add-AuditSiftInput -Session $session -InputObject $InputObject -Cmdlet $PSCmdlet
             return
         }
         $files = if ($PSCmdlet.ParameterSetName -eq 'InputPath') {
@@ -220,38 +217,7 @@ function Export-AuditReport {
         else {
             Resolve-AuditSiftInputFile -LiteralPath $LiteralInputPath -Cmdlet $PSCmdlet
         }
-        foreach ($file in $files) {
-            try {
-                $session.Open($file)
-            }
-            catch {
-                $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
-                        $_.Exception.GetBaseException(), 'AuditSift.CannotOpenFile', [System.Management.Automation.ErrorCategory]::ReadError, $file))
-                continue
-            }
-            $activity = "Export-AuditReport: reading $file"
-            try {
-                while ($true) {
-                    try {
-                        $output = $session.ReadNext()
-                    }
-                    catch {
-                        $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
-                                $_.Exception.GetBaseException(), 'AuditSift.ReadFailed', [System.Management.Automation.ErrorCategory]::ReadError, $file))
-                        break
-                    }
-                    if ($null -eq $output) { break }
-                    $percent = [int][Math]::Min(100, [Math]::Max(0, $session.PercentComplete))
-                    Write-Progress -Activity $activity -PercentComplete $percent -Status (
-                        '{0:N0} records read, {1:N0} in scope' -f $session.Tally.Read, $session.Tally.Matched)
-                    Write-AuditSiftOutput -Output $output -Cmdlet $PSCmdlet
-                }
-            }
-            finally {
-                $session.Close()
-                Write-Progress -Activity $activity -Completed
-            }
-        }
+        Read-AuditSiftFile -Session $session -File $files -CommandName 'Export-AuditReport' -Cmdlet $PSCmdlet
     }
     end {
         if ($null -eq $session) { return }

@@ -133,10 +133,7 @@ function Find-AuditPivot {
         $pipeline = [AuditSift.AuditPipeline]::new($options)
     }
     process {
-        foreach ($item in $InputObject) {
-            $output = $pipeline.Add((Get-AuditSiftDocumentSource -InputObject $item), $item)
-            if ($null -ne $output) { Write-AuditSiftOutput -Output $output -Cmdlet $PSCmdlet }
-        }
+        Add-AuditSiftInput -Session $pipeline -InputObject $InputObject -Cmdlet $PSCmdlet
     }
     end {
         try {

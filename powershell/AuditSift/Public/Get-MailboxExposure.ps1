@@ -158,45 +158,16 @@ function Get-MailboxExposure {
     }
     process {
         if (-not $fromFiles) {
-            foreach ($item in $InputObject) {
-                $output = $session.Add((Get-AuditSiftDocumentSource -InputObject $item), $item)
-                if ($null -ne $output) { Write-AuditSiftOutput -Output $output -Cmdlet $PSCmdlet }
-            }
+            Add-AuditSiftInput -Session $session -InputObject $InputObject -Cmdlet $PSCmdlet
             return
         }
-        # Convert-Path reports a path that does not exist as a non-terminating error of its own.
-        $files = if ($PSCmdlet.ParameterSetName -eq 'Path') { Convert-Path -Path $Path } else { Convert-Path -LiteralPath $LiteralPath }
-        foreach ($file in $files) {
-            try {
-                $session.Open($file)
-            }
-            catch {
-                $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
-                        $_.Exception.GetBaseException(), 'AuditSift.CannotOpenFile', [System.Management.Automation.ErrorCategory]::ReadError, $file))
-                continue
-            }
-            $activity = "Get-MailboxExposure: reading $file"
-            try {
-                while ($true) {
-                    try {
-                        $output = $session.ReadNext()
-                    }
-                    catch {
-                        $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
-                                $_.Exception.GetBaseException(), 'AuditSift.ReadFailed', [System.Management.Automation.ErrorCategory]::ReadError, $file))
-                        break
-                    }
-                    if ($null -eq $output) { break }
-                    $percent = [int][Math]::Min(100, [Math]::Max(0, $session.PercentComplete))
-                    Write-Progress -Activity $activity -PercentComplete $percent -Status ('{0:N0} records read' -f $session.Tally.Read)
-                    Write-AuditSiftOutput -Output $output -Cmdlet $PSCmdlet
-                }
-            }
-            finally {
-                $session.Close()
-                Write-Progress -Activity $activity -Completed
-            }
+        $files = if ($PSCmdlet.ParameterSetName -eq 'Path') {
+            Resolve-AuditSiftInputFile -Path $Path -Cmdlet $PSCmdlet
         }
+        else {
+            Resolve-AuditSiftInputFile -LiteralPath $LiteralPath -Cmdlet $PSCmdlet
+        }
+        Read-AuditSiftFile -Session $session -File $files -CommandName 'Get-MailboxExposure' -Cmdlet $PSCmdlet
     }
     end {
         try {

@@ -125,82 +125,17 @@ function Import-AuditLog {
         $options.Full = $Full.IsPresent
         $options.BatchSize = $BatchSize
         $import = [AuditSift.AuditLogImport]::new($options)
-        $progressId = 1
     }
     process {
-        $files = [System.Collections.Generic.List[string]]::new()
-        if ($PSCmdlet.ParameterSetName -eq 'Path') {
-            foreach ($pattern in $Path) {
-                try {
-                    $provider = $null
-                    $resolved = $PSCmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath($pattern, [ref] $provider)
-                }
-                catch [System.Management.Automation.ItemNotFoundException] {
-                    $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
-                            $_.Exception, 'AuditSift.FileNotFound', [System.Management.Automation.ErrorCategory]::ObjectNotFound, $pattern))
-                    continue
-                }
-                if ($provider.Name -ne 'FileSystem') {
-                    $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
-                            [System.ArgumentException]::new("Import-AuditLog reads files; '$pattern' is on the $($provider.Name) provider."),
-                            'AuditSift.NotAFile', [System.Management.Automation.ErrorCategory]::InvalidArgument, $pattern))
-                    continue
-                }
-                foreach ($file in $resolved) { $files.Add($file) }
-            }
+        $files = if ($PSCmdlet.ParameterSetName -eq 'Path') {
+            Resolve-AuditSiftInputFile -Path $Path -Cmdlet $PSCmdlet
         }
         else {
-            foreach ($literal in $LiteralPath) {
-                $files.Add($PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($literal))
-            }
+            Resolve-AuditSiftInputFile -LiteralPath $LiteralPath -Cmdlet $PSCmdlet
         }
-
-        foreach ($file in $files) {
-            if (-not [System.IO.File]::Exists($file)) {
-                $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
-                        [System.IO.FileNotFoundException]::new("Import-AuditLog: the file '$file' does not exist.", $file),
-                        'AuditSift.FileNotFound', [System.Management.Automation.ErrorCategory]::ObjectNotFound, $file))
-                continue
-            }
-            $activity = "Import-AuditLog: reading $file"
-            try {
-                $import.Open($file)
-            }
-            catch {
-                $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
-                        $_.Exception.GetBaseException(), 'AuditSift.CannotOpenFile', [System.Management.Automation.ErrorCategory]::ReadError, $file))
-                continue
-            }
-            try {
-                while ($true) {
-                    try {
-                        $output = $import.ReadNext()
-                    }
-                    catch {
-                        # The file itself failed (I/O, not a record): report it, go on with the next.
-                        $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
-                                $_.Exception.GetBaseException(), 'AuditSift.ReadFailed', [System.Management.Automation.ErrorCategory]::ReadError, $file))
-                        break
-                    }
-                    if ($null -eq $output) { break }
-                    $percent = [int][Math]::Min(100, [Math]::Max(0, $import.PercentComplete))
-                    Write-Progress -Id $progressId -Activity $activity -PercentComplete $percent -Status (
-                        '{0:N0} records read, {1:N0} kept' -f $import.Tally.Read, $import.Tally.Matched)
-                    Write-AuditSiftOutput -Output $output -Cmdlet $PSCmdlet
-                }
-            }
-            finally {
-                $import.Close()
-                Write-Progress -Id $progressId -Activity $activity -Completed
-            }
-        }
+        Read-AuditSiftFile -Session $import -File $files -CommandName 'Import-AuditLog' -Cmdlet $PSCmdlet
     }
     end {
-        try {
-            Write-AuditSiftOutput -Output $import.Complete() -Cmdlet $PSCmdlet
-        }
-        finally {
-            $import.Dispose()
-        }
+        Complete-AuditSiftSession -Session $import -Cmdlet $PSCmdlet
     }
 }

@@ -133,17 +133,9 @@ function Select-AuditSession {
         $pipeline = [AuditSift.AuditPipeline]::new($options)
     }
     process {
-        foreach ($item in $InputObject) {
-            $output = $pipeline.Add((Get-AuditSiftDocumentSource -InputObject $item), $item)
-            if ($null -ne $output) { Write-AuditSiftOutput -Output $output -Cmdlet $PSCmdlet }
-        }
+        Add-AuditSiftInput -Session $pipeline -InputObject $InputObject -Cmdlet $PSCmdlet
     }
     end {
-        try {
-            Write-AuditSiftOutput -Output $pipeline.Complete() -Cmdlet $PSCmdlet
-        }
-        finally {
-            $pipeline.Dispose()
-        }
+        Complete-AuditSiftSession -Session $pipeline -Cmdlet $PSCmdlet
     }
 }
