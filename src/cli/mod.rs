@@ -52,7 +52,8 @@ enum Command {
     /// From an Entra ID session, a message id or an address to the sessions, contexts and
     /// records connected with it.
     Pivot(pivot::PivotArgs),
-    /// A self-contained HTML report of the matching records.
+    /// A self-contained offline HTML report: sessions, timeline, events and MailItemsAccessed
+    /// exposure of the matching records.
     Report(report::ReportArgs),
 }
 
