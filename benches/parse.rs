@@ -4,6 +4,8 @@
 //! auditsift's full parse (one thread, like for like), the one-session filter (prefilter + parse of
 //! the hits, one thread), and `parse_batch` on all cores; then each one's ratio to the baseline.
 //! Records are generated here (~1.5 KB Exchange records, 400 sessions), so the run needs no files.
+//! Each figure is the best of 9 rounds, a round running every contender once in turn, so that
+//! load from elsewhere on the machine falls on all of them alike.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -81,22 +83,37 @@ fn records() -> Vec<String> {
         .collect()
 }
 
-struct Measure {
+/// One contender: its name and the work of one pass over the corpus (returns how many records it
+/// kept).
+struct Contender<'a> {
     name: &'static str,
+    run: Box<dyn FnMut() -> usize + 'a>,
     best: Duration,
     kept: usize,
 }
 
-/// Best of several runs: the least disturbed by the other core's work.
-fn measure(name: &'static str, runs: usize, mut f: impl FnMut() -> usize) -> Measure {
-    let mut best = Duration::MAX;
-    let mut kept = 0;
-    for _ in 0..runs {
-        let start = Instant::now();
-        kept = black_box(f());
-        best = best.min(start.elapsed());
+impl<'a> Contender<'a> {
+    fn new(name: &'static str, run: impl FnMut() -> usize + 'a) -> Self {
+        Contender {
+            name,
+            run: Box::new(run),
+            best: Duration::MAX,
+            kept: 0,
+        }
     }
-    Measure { name, best, kept }
+}
+
+/// Best of several rounds, each round running every contender once in turn: the machine is
+/// shared, and interleaving gives every contender the same chances of a quiet moment (running
+/// one contender's passes back to back would let a burst of load fall on one of them only).
+fn measure(contenders: &mut [Contender<'_>], rounds: usize) {
+    for _ in 0..rounds {
+        for c in contenders.iter_mut() {
+            let start = Instant::now();
+            c.kept = black_box((c.run)());
+            c.best = c.best.min(start.elapsed());
+        }
+    }
 }
 
 fn main() {
@@ -113,7 +130,7 @@ fn main() {
         bytes as f64 / 1e6,
         bytes as f64 / docs.len() as f64
     );
-    let runs = 7;
+    let rounds = 9;
     if std::env::var_os("AUDITSIFT_PROFILE_PARSE").is_some() {
         let n: usize = (0..30)
             .map(|_| docs.iter().filter(|d| parse_record(d).is_ok()).count())
@@ -121,30 +138,33 @@ fn main() {
         println!("profiled {n} parses");
         return;
     }
-    let results = [
-        measure("serde_json::Value (baseline)", runs, || {
+    // Every contender reads every record and keeps its result alive until it is dropped, so
+    // that none of the work can be optimized away.
+    let mut results = [
+        Contender::new("serde_json::Value (baseline)", || {
             docs.iter()
-                .filter(|d| serde_json::from_str::<serde_json::Value>(d).is_ok())
+                .filter(|d| black_box(serde_json::from_str::<serde_json::Value>(d)).is_ok())
                 .count()
         }),
-        measure("auditsift full parse, 1 thread", runs, || {
-            docs.iter().filter(|d| parse_record(d).is_ok()).count()
+        Contender::new("auditsift full parse, 1 thread", || {
+            docs.iter()
+                .filter(|d| black_box(parse_record(d)).is_ok())
+                .count()
         }),
-        measure("auditsift session filter, 1 thread", runs, || {
+        Contender::new("auditsift session filter, 1 thread", || {
             docs.iter()
                 .filter(|d| filter.may_match(d.as_bytes()))
-                .filter(|d| parse_record(d).is_ok_and(|r| filter.matches(&r)))
+                .filter(|d| parse_record(d).is_ok_and(|r| filter.matches(black_box(&r))))
                 .count()
         }),
-        measure("auditsift parse_batch, all cores", runs, || {
+        Contender::new("auditsift parse_batch, all cores", || {
             parse_batch(&docs, &Filter::all()).records.len()
         }),
-        measure(
-            "auditsift parse_batch + session filter, all cores",
-            runs,
-            || parse_batch(&docs, &filter).records.len(),
-        ),
+        Contender::new("auditsift parse_batch + session filter, all cores", || {
+            parse_batch(&docs, &filter).records.len()
+        }),
     ];
+    measure(&mut results, rounds);
     let base = results[0].best.as_secs_f64();
     println!(
         "{:<50} {:>10} {:>12} {:>8} {:>8}",
@@ -161,6 +181,8 @@ fn main() {
             base / secs
         );
     }
+    assert_eq!(results[0].kept, RECORDS, "serde_json read every record");
+    assert_eq!(results[1].kept, RECORDS, "auditsift read every record");
     assert_eq!(
         results[2].kept,
         RECORDS / SESSIONS,

@@ -10,7 +10,6 @@
 //! parsing. Every hit is then confirmed on the parsed record by [`Filter::matches`], since an id can
 //! also appear inside a subject or another field.
 
-use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
@@ -19,6 +18,9 @@ use memchr::memmem;
 
 use crate::ip::comparable_address;
 use crate::record::AuditRecord;
+use search::find_ignoring_case;
+
+mod search;
 
 /// The filter as given by a user. Empty lists mean "any".
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -193,12 +195,10 @@ fn may_be_throttled(document: &[u8]) -> bool {
 
 /// Finds any of the session ids in a document, ignoring ASCII case, without parsing it.
 ///
-/// The document is first folded (`byte | 0x20`, which lower-cases ASCII letters and leaves digits
-/// and `-` alone) into a scratch buffer, and the folded ids are searched in that with memmem: one
-/// vectorised pass instead of a case-insensitive search. Folding also maps a few other bytes onto
-/// id characters (`\r` onto `-`), which only adds candidates that the parse then rejects. The same
-/// pass notes whether the document has any `\u` escape; only then is it checked for an escape of
-/// an id character, which would hide an id from the byte search.
+/// One or a few ids are searched one by one in place, with no folded copy of the document (see
+/// [`search`]); many ids share one case-insensitive automaton. When no id is found, a document
+/// with a `\u` escape is checked for an escape of an id character, which would hide an id from
+/// the byte search.
 #[derive(Debug, Clone)]
 struct SessionPrefilter {
     ids: IdSearch,
@@ -206,20 +206,15 @@ struct SessionPrefilter {
     id_chars: u128,
 }
 
-/// Few ids are searched one by one with memmem; many at once with aho-corasick.
+/// Few ids are searched one by one; many at once with aho-corasick.
 #[derive(Debug, Clone)]
 enum IdSearch {
-    Few(Vec<memmem::Finder<'static>>),
+    Few(Vec<Vec<u8>>),
     Many(AhoCorasick),
 }
 
-/// Up to this many ids, one memmem pass per id beats an automaton.
+/// Up to this many ids, one pass per id beats an automaton.
 const FEW_IDS: usize = 4;
-
-thread_local! {
-    /// Scratch for folded documents, reused by every call on this thread.
-    static FOLDED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
 
 impl SessionPrefilter {
     /// `None` when there are no ids, or when an id has a character that JSON may write in more
@@ -229,36 +224,34 @@ impl SessionPrefilter {
         if ids.is_empty() || !ids.iter().all(|id| id.bytes().all(is_plain_json_byte)) {
             return None;
         }
-        let folded: Vec<Vec<u8>> = ids.iter().map(|id| fold(id.as_bytes())).collect();
-        let id_chars = folded
+        let id_chars = ids
             .iter()
-            .flatten()
+            .flat_map(|id| id.bytes())
             .flat_map(|b| [b.to_ascii_lowercase(), b.to_ascii_uppercase()])
-            .filter(|b| b.is_ascii())
             .fold(0u128, |set, b| set | (1u128 << b));
-        let ids = if folded.len() <= FEW_IDS {
-            IdSearch::Few(
-                folded
-                    .iter()
-                    .map(|id| memmem::Finder::new(id).into_owned())
-                    .collect(),
-            )
+        let ids = if ids.len() <= FEW_IDS {
+            IdSearch::Few(ids.iter().map(|id| id.as_bytes().to_vec()).collect())
         } else {
-            IdSearch::Many(AhoCorasick::new(&folded).ok()?)
+            let automaton = AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&ids)
+                .ok()?;
+            IdSearch::Many(automaton)
         };
         Some(SessionPrefilter { ids, id_chars })
     }
 
     fn may_occur_in(&self, document: &[u8]) -> bool {
-        let (found, has_unicode_escape) = FOLDED.with_borrow_mut(|folded| {
-            folded.clear();
-            folded.extend(document.iter().map(|b| b | 0x20));
-            let found = match &self.ids {
-                IdSearch::Few(finders) => finders.iter().any(|f| f.find(folded).is_some()),
-                IdSearch::Many(ac) => ac.is_match(folded.as_slice()),
-            };
-            (found, !found && has_backslash_u(document))
-        });
+        let (found, has_unicode_escape) = match &self.ids {
+            IdSearch::Few(ids) => {
+                let found = ids.iter().any(|id| find_ignoring_case(document, id));
+                (found, !found && has_backslash_u(document))
+            }
+            IdSearch::Many(ac) => {
+                let found = ac.is_match(document);
+                (found, !found && has_backslash_u(document))
+            }
+        };
         found || (has_unicode_escape && self.escapes_hide_id_chars(document))
     }
 
@@ -281,19 +274,11 @@ fn is_plain_json_byte(b: u8) -> bool {
     matches!(b, b' '..=b'~') && !matches!(b, b'"' | b'\\' | b'/')
 }
 
-/// ASCII letters to lower case, digits and `-` unchanged (see [`SessionPrefilter`]).
-fn fold(bytes: &[u8]) -> Vec<u8> {
-    bytes.iter().map(|b| b | 0x20).collect()
-}
-
-/// True when `\u` occurs; written as a branch-free reduction so that it vectorises.
+/// True when `\u` occurs.
 fn has_backslash_u(bytes: &[u8]) -> bool {
-    let Some(rest) = bytes.get(1..) else {
-        return false;
-    };
-    bytes.iter().zip(rest).fold(0u8, |acc, (a, b)| {
-        acc | (u8::from(*a == b'\\') & u8::from(*b == b'u'))
-    }) != 0
+    static BACKSLASH_U: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new(b"\\u"));
+    BACKSLASH_U.find(bytes).is_some()
 }
 
 #[cfg(test)]

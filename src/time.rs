@@ -60,7 +60,12 @@ pub fn parse_iso_utc(text: &str) -> Option<DateTime<Utc>> {
     // A leap second (60) is clamped rather than rejected: the record is still evidence.
     let time = NaiveTime::from_hms_nano_opt(hour, minute, second.min(59), nanos)?;
     let local = NaiveDateTime::new(date, time);
-    let utc = local - chrono::Duration::seconds(offset_seconds);
+    // Most records have no offset: skip the (checked, comparatively slow) date arithmetic.
+    let utc = if offset_seconds == 0 {
+        local
+    } else {
+        local - chrono::Duration::seconds(offset_seconds)
+    };
     Some(Utc.from_utc_datetime(&utc))
 }
 

@@ -118,6 +118,7 @@ impl<'de> Scalar<'de> {
 
 /// True when the text is empty or only white space. Most values start with a visible ASCII
 /// character, which answers without scanning (this runs for every field of every record).
+#[inline]
 fn is_blank(s: &str) -> bool {
     match s.as_bytes().first() {
         None => true,
@@ -127,6 +128,7 @@ fn is_blank(s: &str) -> bool {
 }
 
 /// True when the text may have white space to trim at either end.
+#[inline]
 fn needs_trim(s: &str) -> bool {
     let b = s.as_bytes();
     match (b.first(), b.last()) {
@@ -199,21 +201,28 @@ impl<'de> Deserialize<'de> for Scalar<'de> {
 /// intermediate enum, for the many fields that are plain text.
 pub(super) struct TextValue<'de>(pub(super) Text<'de>);
 
-impl<'de> TextValue<'de> {
-    /// The text with surrounding white space removed (see [`Scalar::into_trimmed_text`]).
-    pub(super) fn trimmed(self) -> Text<'de> {
-        self.0.map(trim_cow)
-    }
-}
-
-fn trim_cow(t: Cow<'_, str>) -> Cow<'_, str> {
+/// The text without surrounding white space; an owned text is trimmed in place.
+#[inline(always)]
+pub(super) fn trim_cow(t: Cow<'_, str>) -> Cow<'_, str> {
     if !needs_trim(&t) {
         return t;
     }
     match t {
         Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
-        Cow::Owned(o) => Cow::Owned(o.trim().to_owned()),
+        Cow::Owned(mut o) => {
+            let end = o.trim_end().len();
+            o.truncate(end);
+            let start = o.len() - o.trim_start().len();
+            o.drain(..start);
+            Cow::Owned(o)
+        }
     }
+}
+
+/// A string value as text: `None` when blank (see [`TextValue`]).
+#[inline(always)]
+pub(super) fn text_of(s: Cow<'_, str>) -> Text<'_> {
+    (!is_blank(&s)).then_some(s)
 }
 
 impl<'de> Deserialize<'de> for TextValue<'de> {
@@ -225,13 +234,13 @@ impl<'de> Deserialize<'de> for TextValue<'de> {
                 f.write_str("text")
             }
             fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(TextValue((!is_blank(v)).then_some(Cow::Borrowed(v))))
+                Ok(TextValue(text_of(Cow::Borrowed(v))))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 Ok(TextValue((!is_blank(v)).then(|| Cow::Owned(v.to_owned()))))
             }
             fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(TextValue((!is_blank(&v)).then_some(Cow::Owned(v))))
+                Ok(TextValue(text_of(Cow::Owned(v))))
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
                 Ok(TextValue(Scalar::Bool(v).into_text()))
@@ -623,7 +632,7 @@ struct FolderEntry<'de>(Option<FolderAccess<'de>>);
 
 /// `FolderItems`: only their `InternetMessageId`s.
 #[derive(Default)]
-struct MessageIds<'de>(Vec<Cow<'de, str>>);
+pub(super) struct MessageIds<'de>(pub(super) Vec<Cow<'de, str>>);
 
 #[derive(Default)]
 struct MessageIdEntry<'de>(Text<'de>);

@@ -1,0 +1,284 @@
+//! Finding an id in a document ignoring ASCII case, in place.
+//!
+//! One pass over blocks of starts: a block keeps the starts whose first and last bytes fold
+//! (`| 0x20`) to the id's, which is a superset of the matches, and only those are compared in
+//! full. The block test is 32 starts at a time with AVX2 where the processor has it, 16 with SSE2
+//! (every x86_64 processor), else 8 with plain 64-bit arithmetic.
+
+/// True when `id` occurs in `haystack`, ignoring ASCII case.
+pub(super) fn find_ignoring_case(haystack: &[u8], id: &[u8]) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2, as just checked.
+            return unsafe { find_avx2(haystack, id) };
+        }
+        find_with::<x86::Sse2>(haystack, id)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    find_with::<Swar>(haystack, id)
+}
+
+/// [`find_with`] compiled for AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn find_avx2(haystack: &[u8], id: &[u8]) -> bool {
+    find_with::<x86::Avx2>(haystack, id)
+}
+
+/// A block test: which of `WIDTH` consecutive starts may begin the id.
+trait Blocks {
+    /// Starts per block.
+    const WIDTH: usize;
+    /// Bits per start in the masks.
+    const STRIDE: u32;
+    /// For an id whose first and last bytes are these.
+    fn new(first: u8, last: u8) -> Self;
+    /// For the starts at the beginning of `window` (`last` is the id's last index): a mask of
+    /// the starts whose first and last bytes fold to the id's. `None` when the window is too
+    /// short to read.
+    fn block(&self, window: &[u8], last: usize) -> Option<u64>;
+}
+
+#[inline(always)]
+fn find_with<B: Blocks>(haystack: &[u8], id: &[u8]) -> bool {
+    let Some(last) = id.len().checked_sub(1) else {
+        return true;
+    };
+    let blocks = B::new(id[0], id[last]);
+    let mut at = 0;
+    while let Some(candidates) = haystack.get(at..).and_then(|w| blocks.block(w, last)) {
+        if candidates_match::<B>(haystack, id, at, candidates) {
+            return true;
+        }
+        at += B::WIDTH;
+    }
+    // The starts after the last whole block: one more block ending at the end of the document
+    // (it overlaps the one before). A document shorter than a block is looked at byte by byte.
+    let scalar_from = match haystack.len().checked_sub(B::WIDTH + last) {
+        Some(final_block) if at > 0 => {
+            let candidates = haystack
+                .get(final_block..)
+                .and_then(|w| blocks.block(w, last));
+            if candidates_match::<B>(haystack, id, final_block, candidates.unwrap_or(0)) {
+                return true;
+            }
+            final_block + B::WIDTH
+        }
+        _ => 0,
+    };
+    (scalar_from..=haystack.len().saturating_sub(id.len())).any(|start| is_at(haystack, id, start))
+}
+
+/// True when `id` occurs at `start` (ignoring ASCII case).
+#[inline(always)]
+fn is_at(haystack: &[u8], id: &[u8], start: usize) -> bool {
+    haystack
+        .get(start..start + id.len())
+        .is_some_and(|window| window.eq_ignore_ascii_case(id))
+}
+
+/// True when the id occurs at one of the candidate starts of the block at `at`. A plain
+/// function rather than a closure, so that it is inlined into the AVX2 build.
+#[inline(always)]
+fn candidates_match<B: Blocks>(haystack: &[u8], id: &[u8], at: usize, mut candidates: u64) -> bool {
+    while candidates != 0 {
+        if is_at(
+            haystack,
+            id,
+            at + (candidates.trailing_zeros() / B::STRIDE) as usize,
+        ) {
+            return true;
+        }
+        candidates &= candidates - 1;
+    }
+    false
+}
+
+/// 8 starts at a time in a `u64` (any processor).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+struct Swar {
+    first: u64,
+    last: u64,
+}
+
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The high bit of each zero byte of `v`, exactly (no carry crosses bytes).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+#[inline(always)]
+fn zero_bytes(v: u64) -> u64 {
+    let low7 = ONES * 0x7f;
+    !(((v & low7) + low7) | v | low7)
+}
+
+impl Blocks for Swar {
+    const WIDTH: usize = 8;
+    const STRIDE: u32 = 8;
+
+    #[inline(always)]
+    fn new(first: u8, last: u8) -> Swar {
+        Swar {
+            first: ONES * u64::from(first | 0x20),
+            last: ONES * u64::from(last | 0x20),
+        }
+    }
+
+    #[inline(always)]
+    fn block(&self, window: &[u8], last: usize) -> Option<u64> {
+        let word = |at: usize| {
+            let bytes = window.get(at..)?.first_chunk::<8>()?;
+            Some(u64::from_le_bytes(*bytes))
+        };
+        let (starts, ends) = (word(0)?, word(last)?);
+        let case = ONES * 0x20;
+        Some(zero_bytes((starts | case) ^ self.first) & zero_bytes((ends | case) ^ self.last))
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use std::arch::x86_64::{
+        __m128i, __m256i, _mm_and_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8, _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_loadu_si256,
+        _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
+    };
+
+    use super::Blocks;
+
+    /// 16 starts at a time with SSE2, part of the x86_64 baseline.
+    pub(super) struct Sse2 {
+        first: __m128i,
+        last: __m128i,
+    }
+
+    impl Blocks for Sse2 {
+        const WIDTH: usize = 16;
+        const STRIDE: u32 = 1;
+
+        #[inline(always)]
+        fn new(first: u8, last: u8) -> Sse2 {
+            // SAFETY: SSE2 is part of the x86_64 baseline, so the instructions exist.
+            unsafe {
+                Sse2 {
+                    first: _mm_set1_epi8((first | 0x20) as i8),
+                    last: _mm_set1_epi8((last | 0x20) as i8),
+                }
+            }
+        }
+
+        #[inline(always)]
+        fn block(&self, window: &[u8], last: usize) -> Option<u64> {
+            if window.len() < 16 + last {
+                return None;
+            }
+            let at = window.as_ptr();
+            // SAFETY: the loads read window[0..16] and window[last..last + 16], inside the
+            // window as just checked (unaligned loads are allowed); SSE2 is part of the x86_64
+            // baseline.
+            unsafe {
+                let case = _mm_set1_epi8(0x20);
+                let starts = _mm_loadu_si128(at.cast());
+                let ends = _mm_loadu_si128(at.add(last).cast());
+                let first = _mm_cmpeq_epi8(_mm_or_si128(starts, case), self.first);
+                let last = _mm_cmpeq_epi8(_mm_or_si128(ends, case), self.last);
+                let candidates = _mm_movemask_epi8(_mm_and_si128(first, last)) as u16;
+                Some(u64::from(candidates))
+            }
+        }
+    }
+
+    /// 32 starts at a time with AVX2 (only used where the processor has it).
+    pub(super) struct Avx2 {
+        first: __m256i,
+        last: __m256i,
+    }
+
+    impl Blocks for Avx2 {
+        const WIDTH: usize = 32;
+        const STRIDE: u32 = 1;
+
+        #[inline(always)]
+        fn new(first: u8, last: u8) -> Avx2 {
+            // SAFETY: only built by `find_avx2`, which runs where the processor has AVX2.
+            unsafe {
+                Avx2 {
+                    first: _mm256_set1_epi8((first | 0x20) as i8),
+                    last: _mm256_set1_epi8((last | 0x20) as i8),
+                }
+            }
+        }
+
+        #[inline(always)]
+        fn block(&self, window: &[u8], last: usize) -> Option<u64> {
+            if window.len() < 32 + last {
+                return None;
+            }
+            let at = window.as_ptr();
+            // SAFETY: the loads read window[0..32] and window[last..last + 32], inside the
+            // window as just checked (unaligned loads are allowed); only used by `find_avx2`,
+            // which runs where the processor has AVX2.
+            unsafe {
+                let case = _mm256_set1_epi8(0x20);
+                let starts = _mm256_loadu_si256(at.cast());
+                let ends = _mm256_loadu_si256(at.add(last).cast());
+                let first = _mm256_cmpeq_epi8(_mm256_or_si256(starts, case), self.first);
+                let last = _mm256_cmpeq_epi8(_mm256_or_si256(ends, case), self.last);
+                let candidates = _mm256_movemask_epi8(_mm256_and_si256(first, last)) as u32;
+                Some(u64::from(candidates))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Random documents and ids over a small alphabet, so that partial matches abound.
+    fn cases() -> Vec<(Vec<u8>, Vec<u8>)> {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let alphabet = b"aAbB-01\\u\"xX";
+        (0..20_000)
+            .map(|i| {
+                let doc: Vec<u8> = (0..next() % 160)
+                    .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                    .collect();
+                let id = if i % 2 == 0 || doc.is_empty() {
+                    (0..next() % 6)
+                        .map(|_| alphabet[(next() % 7) as usize])
+                        .collect()
+                } else {
+                    // A piece of the document itself (up to 50 bytes), in another case.
+                    let start = (next() % doc.len() as u64) as usize;
+                    let len = 1 + (next() % 50) as usize;
+                    let end = (start + len).min(doc.len());
+                    doc[start..end].iter().map(|b| b ^ 0x20).collect()
+                };
+                (doc, id)
+            })
+            .collect()
+    }
+
+    fn check(find: impl Fn(&[u8], &[u8]) -> bool) {
+        for (doc, id) in cases() {
+            let found = id.is_empty() || doc.windows(id.len()).any(|w| w.eq_ignore_ascii_case(&id));
+            assert_eq!(find(&doc, &id), found, "{doc:?} {id:?}");
+        }
+    }
+
+    #[test]
+    fn every_block_width_agrees_with_a_plain_search() {
+        check(find_ignoring_case);
+        check(find_with::<Swar>);
+        #[cfg(target_arch = "x86_64")]
+        check(find_with::<x86::Sse2>);
+    }
+}
