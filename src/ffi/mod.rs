@@ -245,6 +245,16 @@ pub unsafe extern "C" fn auditsift_parse_batch(
                 slice::from_raw_parts(offsets, n_offsets),
             )
         };
+        // With no documents there is no pair to check: the one offset must still be in the data.
+        if doc_count == 0 && offsets[0] > data_len as u64 {
+            return fail(
+                AuditsiftStatus::OutOfBounds,
+                format!(
+                    "offsets[0] = {} is not within data of {data_len} bytes",
+                    offsets[0]
+                ),
+            );
+        }
         for (i, pair) in offsets.windows(2).enumerate() {
             if pair[0] > pair[1] || pair[1] > data_len as u64 {
                 return fail(
