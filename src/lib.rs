@@ -18,6 +18,8 @@
 //! * [`report`]: the self-contained HTML report;
 //! * [`ffi`]: the C ABI used by the PowerShell module and any other host.
 
+#![warn(missing_docs)]
+
 pub mod batch;
 pub mod ffi;
 pub mod filter;
