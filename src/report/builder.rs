@@ -177,14 +177,22 @@ mod tests {
         )
     }
 
-    fn data(builder: &ReportBuilder, include_raw: bool) -> Value {
-        let mut html = Vec::new();
-        builder.write(include_raw, &mut html).unwrap();
-        let html = String::from_utf8(html).unwrap();
-        let open = "<script id=\"auditsift-data\" type=\"application/json\">";
-        let start = html.find(open).unwrap() + open.len();
+    /// The JSON in the report's element `id`.
+    fn element(html: &str, id: &str) -> Value {
+        let open = format!("<script id=\"{id}\" type=\"application/json\">");
+        let start = html.find(&open).unwrap() + open.len();
         let end = start + html[start..].find("</script>").unwrap();
         serde_json::from_str(&html[start..end]).unwrap()
+    }
+
+    fn html(builder: &ReportBuilder, include_raw: bool) -> String {
+        let mut html = Vec::new();
+        builder.write(include_raw, &mut html).unwrap();
+        String::from_utf8(html).unwrap()
+    }
+
+    fn data(builder: &ReportBuilder, include_raw: bool) -> Value {
+        element(&html(builder, include_raw), "auditsift-data")
     }
 
     #[test]
@@ -245,7 +253,15 @@ mod tests {
         assert_eq!(v["title"], "T");
         assert_eq!(v["filters"][0], "--session x");
         // Writing leaves the builder usable.
-        assert!(data(&builder, true)["events"][0]["raw"].is_string());
+        let page = html(&builder, true);
+        let raw = element(&page, "auditsift-raw");
+        assert_eq!(raw["chunks"][0]["n"], 2);
+        assert!(
+            element(&page, "auditsift-data")["events"][0]
+                .get("raw")
+                .is_none()
+        );
+        assert!(element(&html(&builder, false), "auditsift-raw").is_null());
     }
 
     #[test]

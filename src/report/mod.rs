@@ -2,12 +2,14 @@
 //!
 //! One file an analyst can open offline and hand over: the template, its CSS and its script are
 //! compiled in (`assets/`), and the data goes in as JSON inside a `<script type="application/json">`
-//! element. The data is attacker-chosen (subjects, rule names), so the JSON is escaped so that it can
-//! never end that element (`<`, `>`, `&`, U+2028, U+2029 become `\uXXXX`), and the page renders it
-//! only as text. The data contract is in `docs/report-data.md`. [`ReportBuilder`] gathers what a
+//! element; the events' raw AuditData, compressed, in another one after the page's script (see
+//! `raw.rs`). The data is attacker-chosen (subjects, rule names), so the JSON is escaped so that it
+//! can never end its element (`<`, `>`, `&`, U+2028, U+2029 become `\uXXXX`), and the page renders
+//! it only as text. The data contract is in `docs/report-data.md`. [`ReportBuilder`] gathers what a
 //! report shows from batches of records, for the CLI and the C ABI alike.
 
 mod builder;
+mod raw;
 
 use std::io::{self, Write};
 
@@ -41,7 +43,7 @@ pub struct ReportInput<'a> {
     pub records: &'a [&'a Collected],
     /// MailItemsAccessed exposure (the serialized `ExposureReport`), if computed.
     pub exposure: Option<Value>,
-    /// Whether each event carries its raw AuditData (large inputs may leave it out).
+    /// Whether the report carries each event's raw AuditData (large inputs may leave it out).
     pub include_raw: bool,
 }
 
@@ -55,8 +57,8 @@ struct Event<'a> {
     w: &'a str,
     r: &'a str,
     d: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    raw: Option<&'a str>,
+    /// The record's `Id`: it names the record in the exposure (`RecordId`) and in the source.
+    id: &'a str,
 }
 
 fn session_json(s: &SessionSummary) -> Value {
@@ -109,7 +111,7 @@ pub fn report_data(input: &ReportInput<'_>) -> Value {
                 w: r.workload.as_deref().unwrap_or(""),
                 r: r.result_status.as_deref().unwrap_or(""),
                 d: r.detail(),
-                raw: input.include_raw.then_some(r.raw.as_ref()),
+                id: r.id.as_deref().unwrap_or(""),
             }
         })
         .collect();
@@ -156,21 +158,44 @@ pub fn escape_json_for_script(json: &str) -> String {
     out
 }
 
+/// Builds the report's raw document: the events' raw AuditData, in event order, compressed
+/// (`null` when the input leaves raw AuditData out). See `docs/report-data.md`.
+pub fn report_raw(input: &ReportInput<'_>) -> io::Result<String> {
+    let raws: Option<Vec<&str>> = input.include_raw.then(|| {
+        input
+            .records
+            .iter()
+            .map(|c| c.record.raw.as_ref())
+            .collect()
+    });
+    raw::raw_document(raws.as_deref())
+}
+
 /// Writes the complete HTML report.
 pub fn write_report(input: &ReportInput<'_>, out: &mut impl Write) -> io::Result<()> {
-    let data = serde_json::to_string(&report_data(input)).map_err(io::Error::other)?;
-    write_html(&escape_json_for_script(&data), out)
+    // The raw text is compressed (on all cores) while the data is serialized.
+    let (data, raw) = rayon::join(
+        || serde_json::to_string(&report_data(input)).map_err(io::Error::other),
+        || report_raw(input),
+    );
+    let (data, raw) = (data?, raw?);
+    write_html(
+        &escape_json_for_script(&data),
+        &escape_json_for_script(&raw),
+        out,
+    )
 }
 
 /// Fills the template. Each placeholder is found once in the (trusted) template and the pieces are
 /// written in template order, so inserted text is never searched again: the data could contain a
 /// placeholder's spelling.
-fn write_html(escaped_data: &str, out: &mut impl Write) -> io::Result<()> {
+fn write_html(escaped_data: &str, escaped_raw: &str, out: &mut impl Write) -> io::Result<()> {
     let mut parts = Vec::new();
     for (placeholder, value) in [
         ("/*AUDITSIFT_CSS*/", CSS),
         ("/*AUDITSIFT_JS*/", SCRIPT),
         ("{{AUDITSIFT_DATA}}", escaped_data),
+        ("{{AUDITSIFT_RAW}}", escaped_raw),
     ] {
         let at = TEMPLATE.find(placeholder).ok_or_else(|| {
             io::Error::other(format!(
@@ -198,7 +223,7 @@ mod tests {
     fn hostile_records() -> Vec<Collected> {
         let docs = [
             r#"{"CreationTime":"2026-03-02T07:00:00","Id":"1","Operation":"New-InboxRule","SessionId":"S","UserId":"m@c.com","Parameters":[{"Name":"Name","Value":"</script><script>alert(1)</script>"}]}"#,
-            r#"{"CreationTime":"2026-03-02T07:01:00","Id":"2","Operation":"HardDelete","UserId":"m@c.com","AffectedItems":[{"Subject":"<img src=x onerror=alert(2)> \u2028 & {{AUDITSIFT_DATA}} /*AUDITSIFT_JS*/"}]}"#,
+            r#"{"CreationTime":"2026-03-02T07:01:00","Id":"2","Operation":"HardDelete","UserId":"m@c.com","AffectedItems":[{"Subject":"<img src=x onerror=alert(2)> \u2028 & {{AUDITSIFT_DATA}} /*AUDITSIFT_JS*/ {{AUDITSIFT_RAW}}"}]}"#,
         ];
         let mut c = Collector::new();
         c.add_batch(parse_batch(&docs, &Filter::all()));
@@ -244,6 +269,18 @@ mod tests {
         assert_eq!(value["sessions"][0]["SessionId"], "S");
         assert_eq!(value["sessions"][1]["SessionId"], "");
         assert_eq!(value["events"][1]["s"], 1);
+        assert_eq!(value["events"][0]["id"], "1");
+        // The raw AuditData is in its own element after the page's script, compressed, intact.
+        let open = "<script id=\"auditsift-raw\" type=\"application/json\">";
+        let raw_start = html.find(open).unwrap() + open.len();
+        assert!(raw_start > html.find("__auditsiftReady").unwrap());
+        let raw = &html[raw_start..raw_start + html[raw_start..].find("</script>").unwrap()];
+        assert!(!raw.contains(['<', '>', '&']));
+        let texts: Vec<&str> = records.iter().map(|c| c.record.raw.as_ref()).collect();
+        assert_eq!(raw::decode_raw_document(raw), texts);
+        // Every script element is closed by its own end tag, not by the data.
+        assert_eq!(html.matches("<script").count(), 3);
+        assert_eq!(html.matches("</script").count(), 3);
         // The template's own placeholders are all gone, and the page's script is inlined once.
         assert!(!html.contains("/*AUDITSIFT_CSS*/"));
         assert_eq!(
@@ -267,5 +304,12 @@ mod tests {
         };
         let v = report_data(&input);
         assert!(v["events"][0].get("raw").is_none());
+        assert_eq!(report_raw(&input).unwrap(), "null");
+        let mut html = Vec::new();
+        write_report(&input, &mut html).unwrap();
+        let html = String::from_utf8(html).unwrap();
+        assert!(
+            html.contains("<script id=\"auditsift-raw\" type=\"application/json\">null</script>")
+        );
     }
 }

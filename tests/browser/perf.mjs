@@ -1,6 +1,7 @@
 // Performance check of the report front end (not a test: prints figures).
 //
 //   node perf.mjs [N_EVENTS=100000] [--keep]
+//   node perf.mjs --report=PATH          (measure a report written by auditsift instead)
 //
 // Generates N events (~1.5 KB raw AuditData each, as JSON text) over ~300 sessions and 7 days, with
 // throttled windows, builds the report with build-fixture.mjs, opens it in headless
@@ -10,10 +11,11 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildReportHtml } from './build-fixture.mjs';
-import { launch, openReport } from './lib.mjs';
+import { launch, openReport, reportData } from './lib.mjs';
 
-const N = Number(process.argv.find((a) => /^\d+$/.test(a)) || 100000);
+const N_ASKED = Number(process.argv.find((a) => /^\d+$/.test(a)) || 100000);
 const KEEP = process.argv.includes('--keep');
+const GIVEN = (process.argv.find((a) => a.startsWith('--report=')) || '').slice('--report='.length);
 
 function rng(seed) { let s = seed >>> 0; return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 4294967296); }
 const rnd = rng(42);
@@ -81,18 +83,30 @@ function fix(data) {
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'auditsift-perf-'));
-const path = join(tmp, 'report.html');
-let t = Date.now();
-const data = fix(makeData(N));
-writeFileSync(path, buildReportHtml(data));
-console.log(`generated ${N} events, ${data.sessions.length} sessions; report ${(statSync(path).size / 1048576).toFixed(1)} MiB in ${Date.now() - t} ms`);
+let path = join(tmp, 'report.html');
+let N = N_ASKED;
+if (GIVEN) {
+  path = GIVEN;
+  const given = reportData(path, { raw: false });
+  N = given.events.length;
+  console.log(`report ${path}: ${N} events, ${given.sessions.length} sessions, ${(statSync(path).size / 1048576).toFixed(1)} MiB`);
+} else {
+  const t = Date.now();
+  const data = fix(makeData(N));
+  writeFileSync(path, buildReportHtml(data));
+  console.log(`generated ${N} events, ${data.sessions.length} sessions; report ${(statSync(path).size / 1048576).toFixed(1)} MiB in ${Date.now() - t} ms`);
+}
 
 const browser = await launch({ viewport: { width: 1600, height: 1000 } });
 try {
   const { page, log, loadMs, error } = await openReport(browser.context, path, { timeout: 300000 });
   if (error) throw new Error(error);
-  const st = await page.evaluate(() => ({ parseMs: window.__auditsiftStats.parseMs, renderMs: window.__auditsiftStats.renderMs, drawMs: window.__auditsiftStats.drawMs() }));
-  console.log(`load-to-ready: ${loadMs} ms (in page: JSON.parse ${st.parseMs.toFixed(0)} ms, build+first render ${st.renderMs.toFixed(0)} ms, timeline draw ${st.drawMs.toFixed(1)} ms)`);
+  const st = await page.evaluate(() => { const s = window.__auditsiftStats; return { startedAt: s.startedAt, readyAt: s.readyAt, parseMs: s.parseMs, renderMs: s.renderMs, phases: s.phases, drawMs: s.drawMs() }; });
+  const ms = (v, d = 0) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '?'); // '?': a report from before these figures
+  const phases = Object.entries(st.phases || {}).map(([k, v]) => `${k} ${ms(v)}`).join(', ');
+  console.log(`load-to-ready: ${loadMs} ms (in page: script started at ${ms(st.startedAt)} ms, ready at ${ms(st.readyAt)} ms; JSON.parse ${ms(st.parseMs)} ms, build+first render ${ms(st.renderMs)} ms [${phases}], timeline draw ${ms(st.drawMs, 1)} ms)`);
+  const dcl = await page.evaluate(() => new Promise((r) => { const f = () => r(performance.getEntriesByType('navigation')[0].domContentLoadedEventStart); if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', f); else f(); }));
+  console.log(`whole file read and parsed (DOMContentLoaded): ${dcl.toFixed(0)} ms after navigation start`);
 
   // time from an action to the second animation frame after it (i.e. the result is on screen)
   // (a string expression is evaluated by the debugger protocol, so the page's CSP is untouched)
@@ -131,24 +145,45 @@ try {
   console.log(`events list jump-scroll (20 jumps across ${N} rows): ${stats(scroll)}; to bottom ${bottom.ms.toFixed(1)} ms (last row shown: event ${lastRow})`);
 
   const filters = [
-    ['text filter "quarterly report 4711" (first time, builds search index)', `document.getElementById('ev-filter').value = 'quarterly report 4711'; document.getElementById('ev-filter').dispatchEvent(new Event('input'))`, 400],
+    ['text filter "quarterly report 4711" (first time; the search text is built while idle after loading)', `document.getElementById('ev-filter').value = 'quarterly report 4711'; document.getElementById('ev-filter').dispatchEvent(new Event('input'))`, 400],
     ['text filter "user7@"', `document.getElementById('ev-filter').value = 'user7@'; document.getElementById('ev-filter').dispatchEvent(new Event('input'))`, 400],
-    ['text filter incl. raw AuditData "m4711@"', `document.getElementById('ev-filter').value = 'm4711@'; const c = document.getElementById('ev-filter-raw'); c.checked = true; c.dispatchEvent(new Event('change'))`, 0],
+    ['text filter incl. raw AuditData "m4711@" (first time: decompresses all raw AuditData)', `document.getElementById('ev-filter').value = 'm4711@'; const c = document.getElementById('ev-filter-raw'); c.checked = true; c.dispatchEvent(new Event('change'))`, 0],
+    ['text filter incl. raw AuditData "m4712@"', `document.getElementById('ev-filter').value = 'm4712@'; document.getElementById('ev-filter').dispatchEvent(new Event('input'))`, 400],
     ['operation filter HardDelete', `document.getElementById('ev-filter-raw').checked = false; document.getElementById('ev-filter').value = ''; const s = document.getElementById('ev-op'); s.value = Array.from(s.options).find(o => o.text.startsWith('HardDelete')).value; s.dispatchEvent(new Event('change'))`, 0],
     ['clear filters', `const s = document.getElementById('ev-op'); s.value = ''; s.dispatchEvent(new Event('change'))`, 0],
   ];
   for (const [name, src, wait] of filters) {
+    const t = Date.now();
     await frame(src);
     if (wait) await page.waitForTimeout(wait);
-    const r = await page.evaluate(() => ({ f: window.__auditsiftStats.filterMs(), n: document.getElementById('ev-viewport').getAttribute('data-count') }));
-    console.log(`${name}: filter ${r.f.toFixed(1)} ms -> ${r.n} rows`);
+    // a search of the raw text waits for it to be decompressed (once), then filters again
+    await page.waitForFunction(() => document.getElementById('ev-viewport').getAttribute('data-raw-search') !== 'loading', null, { timeout: 120000, polling: 20 });
+    const r = await page.evaluate(() => ({ f: window.__auditsiftStats.filterMs(), n: document.getElementById('ev-viewport').getAttribute('data-count'), raw: document.getElementById('ev-viewport').getAttribute('data-raw-search') }));
+    console.log(`${name}: filter ${r.f.toFixed(1)} ms -> ${r.n} rows${r.raw ? ` (raw ${r.raw}; ${Date.now() - t - wait} ms to the result incl. CDP)` : ''}`);
   }
+  const detT = await page.evaluate(`(async () => {
+    const t0 = performance.now();
+    window.__auditsift.openDetails(${Math.floor(N / 2) + 7});
+    while (!document.querySelector('#details-raw, #details-raw-missing, #details-raw-error')) await new Promise((r) => setTimeout(r, 2));
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const ms = performance.now() - t0;
+    document.getElementById('details-close').click();
+    return ms;
+  })()`);
+  console.log(`event details with its raw AuditData (decompresses one chunk): ${detT.toFixed(1)} ms`);
+  if (await page.locator('details.mailbox:not([open])').count()) {
+    const mb = await frame(`document.querySelector('details.mailbox:not([open]) summary').click()`);
+    const mbCtx = await page.evaluate(() => document.querySelectorAll('details.mailbox[open] .context').length);
+    console.log(`open a collapsed mailbox (builds its access contexts): ${mb.ms.toFixed(1)} ms (${mbCtx} context cards in open mailboxes)`);
+  } else console.log('open a collapsed mailbox: none is collapsed');
   await page.locator('#sessions').scrollIntoViewIfNeeded();
   const selT = Date.now();
   await page.locator('#sessions-body tr[data-session]').first().click();
   console.log(`session row click (highlight + filter): ${Date.now() - selT} ms incl. CDP; filter ${(await page.evaluate(() => window.__auditsiftStats.filterMs())).toFixed(1)} ms`);
   const sortT = await frame(`document.querySelector('#sessions-head th[data-col="records"]').click()`);
   console.log(`session table sort: ${sortT.ms.toFixed(1)} ms`);
+  const more = await frame(`const w = document.getElementById('sessions-wrap'); if (w) { w.scrollTop = w.scrollHeight; w.dispatchEvent(new Event('scroll')); }`);
+  console.log(`session table scrolled to its end (adds a page of rows): ${more.ms.toFixed(1)} ms (${await page.locator('#sessions-body tr[data-session]').count()} rows shown)`);
   const sf = await frame(`const f = document.getElementById('session-filter'); f.value = 'user3'; f.dispatchEvent(new Event('input'))`);
   console.log(`session table filter: ${sf.ms.toFixed(1)} ms (+120 ms debounce)`);
   const mem = await page.evaluate(() => performance.memory ? (performance.memory.usedJSHeapSize / 1048576).toFixed(0) + ' MiB' : 'n/a');

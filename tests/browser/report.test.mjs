@@ -6,12 +6,13 @@
 // plus fixture-specific checks when the fixture is used.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildReportFile } from './build-fixture.mjs';
-import { launch, openReport, reportData } from './lib.mjs';
+import { buildReportFile, buildReportHtml } from './build-fixture.mjs';
+import { manyData, mailboxName, sessionId } from './generate.mjs';
+import { launch, openReport, rawTexts, reportData } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURE_MODE = !process.env.AUDITSIFT_REPORT;
@@ -45,6 +46,17 @@ function assertClean(log) {
 const sessionLabel = (s) => (s.SessionId === '' ? '(no SessionId)' : s.SessionId);
 async function sessionRowCount(page) { return page.locator('#sessions-body tr[data-session]').count(); }
 async function eventCount(page) { return Number(await page.locator('#ev-viewport').getAttribute('data-count')); }
+/** Waits until a search of the raw AuditData (if one was asked for) has its raw text. */
+async function rawSearchSettled(page) {
+  await page.waitForFunction(() => document.getElementById('ev-viewport').getAttribute('data-raw-search') !== 'loading');
+}
+/** Writes a report of `d` (fixture-shaped data) and opens it. */
+async function openBuilt(d, name, options) {
+  const p = join(tmp, name);
+  writeFileSync(p, buildReportHtml(d, options));
+  return open(p);
+}
+const prettyOf = (raw) => { try { const v = JSON.parse(raw); if (v && typeof v === 'object') return JSON.stringify(v, null, 2); } catch { /* as is */ } return raw; };
 
 test('renders with no console errors, no page errors and no network requests', async () => {
   const { page, log } = await open();
@@ -191,6 +203,7 @@ test('fixture: non-JSON raw is shown as is and missing raw is explained', { skip
   await page.evaluate((i) => window.__auditsift.openDetails(i), nonJson);
   assert.equal(await page.locator('#details-raw').textContent(), data.events[nonJson].raw);
   await page.evaluate((i) => window.__auditsift.openDetails(i), missing);
+  await page.locator('#details-raw-missing').waitFor();
   assert.ok(await page.locator('#details-raw-missing').isVisible());
   assertClean(log);
   await page.close();
@@ -206,6 +219,7 @@ test('attacker-chosen strings are shown as literal text and never executed', asy
     await page.locator('#ev-filter-raw').check();
     await page.locator('#ev-filter').fill(h);
     await page.waitForTimeout(300);
+    await rawSearchSettled(page);
     if ((await eventCount(page)) > 0) await page.locator('#ev-spacer .ev-row:not([hidden])').first().click();
     const text = await page.evaluate(() => document.body.textContent);
     assert.ok(text.includes(h), `literal ${h} not shown`);
@@ -224,7 +238,7 @@ test('attacker-chosen strings are shown as literal text and never executed', asy
     handlers: Array.from(document.querySelectorAll('*')).flatMap((e) => Array.from(e.attributes).filter((a) => /^on/i.test(a.name)).map((a) => e.tagName + '.' + a.name)),
     urls: Array.from(document.querySelectorAll('[src], [srcset], [action], [formaction], [data]')).length,
   }));
-  assert.deepEqual(injected, { imgs: 0, scripts: 2, handlers: [], urls: 0 });
+  assert.deepEqual(injected, { imgs: 0, scripts: 3, handlers: [], urls: 0 });
   await page.waitForTimeout(200);
   assert.deepEqual(log.dialogs, [], 'a dialog fired');
   assertClean(log);
@@ -310,6 +324,166 @@ test('fixture: printing works and includes the events table', { skip: !FIXTURE_M
   const pdf = await page.pdf({ format: 'A4', landscape: true });
   assert.ok(pdf.length > 10000);
   await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+  assertClean(log);
+  await page.close();
+});
+
+test('fixture: raw AuditData is read from its compressed chunks on demand, and a raw search finds what only the raw text holds', { skip: !FIXTURE_MODE }, async () => {
+  const fixture = JSON.parse(readFileSync(join(here, 'fixtures/basic.json'), 'utf8'));
+  const html = buildReportHtml(fixture, { chunkBytes: 400 });
+  // The raw texts are out of the data element, in several chunks, and read back whole.
+  const chunks = JSON.parse(/<script id="auditsift-raw" type="application\/json">([\s\S]*?)<\/script>/.exec(html)[1]).chunks;
+  assert.ok(chunks.length >= 4, `${chunks.length} chunks`);
+  assert.deepEqual(rawTexts(html), fixture.events.map((e) => (typeof e.raw === 'string' ? e.raw : null)));
+  assert.ok(!/"raw"/.test(/<script id="auditsift-data" type="application\/json">([\s\S]*?)<\/script>/.exec(html)[1].replace(/"rejects":\[[^\]]*\]/, '')));
+  const { page, log } = await openBuilt(fixture, 'chunked.html', { chunkBytes: 400 });
+  // every event's details, in an order that jumps between chunks
+  const order = fixture.events.map((_, i) => i).sort((a, b) => (a * 7) % 19 - (b * 7) % 19);
+  for (const i of order) {
+    await page.evaluate((i) => window.__auditsift.openDetails(i), i);
+    const raw = fixture.events[i].raw;
+    if (typeof raw !== 'string') {
+      await page.locator('#details-raw-missing').waitFor();
+    } else {
+      await page.waitForFunction((i) => document.getElementById('details').getAttribute('data-ev') === String(i) && document.getElementById('details-raw'), i);
+      assert.equal(await page.locator('#details-raw').textContent(), prettyOf(raw), `event ${i}`);
+    }
+    assert.ok((await page.locator('#details-fields').textContent()).includes(fixture.events[i].id));
+  }
+  await page.keyboard.press('Escape');
+  // "CreationTime" is in every JSON raw text and in no field: the fields alone find nothing, the
+  // raw text (decompressed on the first such search) finds each of those events.
+  const expected = fixture.events.filter((e) => typeof e.raw === 'string' && e.raw.toLowerCase().includes('creationtime')).length;
+  assert.ok(expected >= 10);
+  await page.locator('#ev-filter').fill('creationtime');
+  await page.waitForFunction(() => document.getElementById('ev-viewport').getAttribute('data-count') === '0');
+  await page.locator('#ev-filter-raw').check();
+  await rawSearchSettled(page);
+  assert.equal(await page.locator('#ev-viewport').getAttribute('data-raw-search'), 'ready');
+  assert.equal(await eventCount(page), expected);
+  await page.locator('#ev-filter').fill('0000-2026-03-02t06:54:24z creationtime');
+  await page.waitForFunction(() => document.getElementById('ev-viewport').getAttribute('data-count') === '1');
+  assertClean(log);
+  await page.close();
+
+  // Events out of time order are sorted by the page; each still gets its own raw text.
+  const reversed = { ...fixture, events: [...fixture.events].reverse() };
+  const r = await openBuilt(reversed, 'chunked-reversed.html', { chunkBytes: 400 });
+  for (const i of [0, 6, 12, 18]) {
+    await r.page.evaluate((i) => window.__auditsift.openDetails(i), i);
+    await r.page.waitForFunction((i) => document.getElementById('details').getAttribute('data-ev') === String(i) && document.querySelector('#details-raw, #details-raw-missing'), i);
+    const fields = await r.page.locator('#details-fields').textContent();
+    const named = fixture.events.filter((e) => fields.includes(e.id));
+    assert.equal(named.length, 1, `details name ${named.length} fixture events: ${fields}`);
+    const ev = named[0];
+    assert.equal(ev, fixture.events[i], 'the page sorted the events back into time order');
+    if (typeof ev.raw === 'string') assert.equal(await r.page.locator('#details-raw').textContent(), prettyOf(ev.raw));
+    else assert.ok(await r.page.locator('#details-raw-missing').isVisible());
+  }
+  assertClean(r.log);
+  await r.page.close();
+});
+
+test('fixture: data in the older shape, with raw AuditData on each event, still shows it', { skip: !FIXTURE_MODE }, async () => {
+  const fixture = JSON.parse(readFileSync(join(here, 'fixtures/basic.json'), 'utf8'));
+  const { page, log } = await openBuilt(fixture, 'inline-raw.html', { inlineRaw: true });
+  const i = fixture.events.findIndex((e) => e.o === 'New-InboxRule');
+  await page.evaluate((i) => window.__auditsift.openDetails(i), i);
+  assert.equal(await page.locator('#details-raw').textContent(), prettyOf(fixture.events[i].raw));
+  await page.locator('#ev-filter-raw').check();
+  await page.locator('#ev-filter').fill('creationtime');
+  await rawSearchSettled(page);
+  await page.waitForFunction((n) => document.getElementById('ev-viewport').getAttribute('data-count') === String(n),
+    fixture.events.filter((e) => typeof e.raw === 'string' && e.raw.includes('CreationTime')).length);
+  assertClean(log);
+  await page.close();
+});
+
+test('many mailboxes: each is built when first opened, and every throttling warning is shown', { skip: !FIXTURE_MODE }, async () => {
+  const d = manyData({ sessions: 14, mailboxes: 14, contexts: [13, 2, 3], messages: 70, throttled: [1, 8] });
+  const { page, log } = await openBuilt(d, 'mailboxes.html');
+  const mbs = d.exposure.Mailboxes;
+  const box = (m) => page.locator(`#exposure-body details.mailbox[data-mailbox="${m}"]`);
+  assert.equal(await page.locator('#exposure-body details.mailbox').count(), mbs.length);
+  const text = await page.locator('#exposure-body').textContent();
+  for (const m of mbs) assert.ok(text.includes(m.Mailbox), `${m.Mailbox} missing`);
+  // every throttled window has its warning, in its mailbox, which is open and built
+  const warnings = page.locator('#exposure-body .throttle-warning[role="note"]');
+  assert.equal(await warnings.count(), 2);
+  assert.match(await page.locator('#mailbox-index').textContent(), new RegExp(`14 mailboxes, 2 with an evidence gap \\(${mailboxName(1)}, ${mailboxName(8)}\\)`));
+  for (const m of [1, 8]) {
+    assert.equal(await box(m).getAttribute('open'), '');
+    assert.match(await box(m).locator('.throttle-warning[role="note"]').textContent(), /Bind auditing was throttled for 24 h from .+ UTC to .+ UTC: any mail in this mailbox may have been read without a record\./);
+    assert.equal(await box(m).locator('.context').count(), mbs[m].Contexts.length);
+  }
+  // the others are closed, summarised, and have nothing built yet
+  assert.equal(await box(0).getAttribute('open'), null);
+  assert.equal(await box(0).locator('.context').count(), 0);
+  assert.match(await box(0).locator('summary').textContent(), /94 messages bound .* 13 access contexts/);
+  // opening one builds its contexts a page at a time, then all of them; each message is listed
+  await box(0).locator('summary').click();
+  await box(0).locator('.context').first().waitFor();
+  const firstPage = await box(0).locator('.context').count();
+  assert.ok(firstPage > 0 && firstPage < 13, `${firstPage} contexts at first`);
+  await box(0).getByRole('button', { name: 'Show all 13' }).click();
+  assert.equal(await box(0).locator('.context').count(), 13);
+  const rows = page.locator('#msgs-0-0 tbody tr');
+  assert.ok((await rows.count()) < 70);
+  await box(0).locator('[data-context="0"]').getByRole('button', { name: 'Show all 70' }).click();
+  assert.equal(await rows.count(), 70);
+  const listed = await page.locator('#msgs-0-0').textContent();
+  for (const msg of mbs[0].Contexts[0].Messages) assert.ok(listed.includes(msg.InternetMessageId));
+  // closing and opening again keeps what was built
+  await box(0).locator('summary').click();
+  await box(0).locator('summary').click();
+  assert.equal(await box(0).locator('.context').count(), 13);
+  // the mailbox filter
+  await page.locator('#mailbox-filter').fill(mailboxName(7));
+  await page.waitForFunction(() => document.querySelectorAll('#exposure-body details.mailbox:not([hidden])').length === 1);
+  assert.ok(await box(7).isVisible());
+  await page.locator('#mailbox-filter').fill('');
+  await page.waitForFunction((n) => document.querySelectorAll('#exposure-body details.mailbox:not([hidden])').length === n, mbs.length);
+  // printing opens and builds every mailbox, and closes again those it opened
+  await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+  assert.equal(await page.locator('#exposure-body details.mailbox:not([open])').count(), 0);
+  for (let m = 0; m < mbs.length; m++) assert.ok((await box(m).locator('.context').count()) > 0, `mailbox ${m} not built for printing`);
+  await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+  assert.equal(await box(2).getAttribute('open'), null);
+  assert.equal(await box(1).getAttribute('open'), '');
+  assertClean(log);
+  await page.close();
+});
+
+test('many sessions: the table shows a page at a time, more on scrolling, and sorts and filters them all', { skip: !FIXTURE_MODE }, async () => {
+  const d = manyData({ sessions: 230, mailboxes: 2 });
+  const { page, log } = await openBuilt(d, 'sessions.html');
+  const shown = () => sessionRowCount(page);
+  const first = await shown();
+  assert.ok(first > 0 && first < 230, `${first} rows at first`);
+  assert.match(await page.locator('#session-count').textContent(), /^230 sessions/);
+  assert.ok(await page.locator('#sessions-more').isVisible());
+  // scrolling the table to its end adds rows
+  await page.locator('#sessions-wrap').evaluate((w) => { w.scrollTop = w.scrollHeight; });
+  await page.waitForFunction((n) => document.querySelectorAll('#sessions-body tr[data-session]').length > n, first);
+  // sorting sorts all sessions, not only those shown: the most records first
+  await page.locator('#sessions-head th[data-col="records"]').click();
+  await page.locator('#sessions-head th[data-col="records"]').click();
+  assert.equal(await page.locator('#sessions-body tr[data-session]').first().getAttribute('data-session'), '229');
+  assert.ok((await shown()) < 230);
+  // a filter searches all sessions
+  await page.locator('#session-filter').fill(sessionId(3));
+  await page.waitForFunction(() => document.querySelectorAll('#sessions-body tr[data-session]').length === 1);
+  assert.equal(await page.locator('#sessions-body tr[data-session]').getAttribute('data-session'), '3');
+  assert.ok(await page.locator('#sessions-more').isHidden());
+  await page.locator('#session-filter').fill('');
+  await page.waitForFunction((n) => document.querySelectorAll('#sessions-body tr[data-session]').length === n, first);
+  // "Show all" shows every session, and selecting one from the end of the table filters the events
+  await page.locator('#sessions-more-all').click();
+  assert.equal(await shown(), 230);
+  const text = await page.locator('#sessions-body').textContent();
+  for (const s of d.sessions) assert.ok(text.includes(s.SessionId));
+  await page.locator('#sessions-body tr[data-session="3"]').click();
+  assert.equal(await eventCount(page), 4);
   assertClean(log);
   await page.close();
 });

@@ -170,6 +170,7 @@
     }
     var raw = JSON.parse(text);
     if (!raw || typeof raw !== 'object') throw new Error('The embedded report data is not a JSON object.');
+    el.textContent = ''; // parsed: the element's copy (tens of MB for large reports) can go
     return raw;
   }
 
@@ -218,7 +219,7 @@
   function buildEventStore(events, nSessions) {
     var n = events.length, i;
     var T = new Float64Array(n);
-    var sorted = true, anyNaN = false;
+    var sorted = true, anyNaN = false, orig = null;
     for (i = 0; i < n; i++) {
       var e = events[i];
       if (!e || typeof e !== 'object') { events[i] = e = {}; }
@@ -237,7 +238,8 @@
         return ta - tb || a - b;
       });
       var ev2 = new Array(n), T2 = new Float64Array(n);
-      for (i = 0; i < n; i++) { ev2[i] = events[order[i]]; T2[i] = T[order[i]]; }
+      orig = new Int32Array(n); // position in the data, where the raw AuditData is looked up
+      for (i = 0; i < n; i++) { ev2[i] = events[order[i]]; T2[i] = T[order[i]]; orig[i] = order[i]; }
       events = ev2; T = T2;
     }
     var nTimed = n;
@@ -256,7 +258,7 @@
       OP[i] = id;
       F[i] = ops[id].fam;
     }
-    return { n: n, nTimed: nTimed, events: events, T: T, S: S, F: F, OP: OP, ops: ops, hay: null };
+    return { n: n, nTimed: nTimed, events: events, orig: orig, T: T, S: S, F: F, OP: OP, ops: ops, hay: null };
   }
 
   function eventHay(i) {
@@ -265,11 +267,138 @@
     if (x === undefined) {
       var e = EV.events[i], s = EV.S[i];
       x = [fmtTime(EV.T[i]), str(e.t), str(e.o), str(e.u), str(e.ip), str(e.w), str(e.r), str(e.d),
-        s >= 0 ? D.sessions[s].id : ''].join('\u0001').toLowerCase();
+        s >= 0 ? D.sessions[s].id : '', str(e.id)].join('\u0001').toLowerCase();
       EV.hay[i] = x;
     }
     return x;
   }
+  // Builds the events' search text in small slices while the page is idle, so that the first
+  // text filter does not have to build it all (a few hundred ms for 100,000 events).
+  function prepareSearch() {
+    var idle = window.requestIdleCallback || function (f) { return setTimeout(function () { f({ timeRemaining: function () { return 8; } }); }, 50); };
+    var next = 0;
+    function slice(deadline) {
+      while (next < EV.n && deadline.timeRemaining() > 2) {
+        for (var end = Math.min(EV.n, next + 500); next < end; next++) eventHay(next);
+      }
+      if (next < EV.n) idle(slice);
+    }
+    idle(slice);
+  }
+
+  // ------------------------------------------------------ raw AuditData
+  // The raw AuditData is not in the data document: it sits in its own element after this script
+  // (so the page can be shown before the browser has even read it), as chunks of consecutive
+  // events, each a gzip-compressed JSON array of strings in base64 (docs/report-data.md). A chunk
+  // is decompressed, by the browser's own DecompressionStream, when one of its events is first
+  // opened; all of them for a search of the raw text. Data in the older shape (a "raw" string on
+  // each event) is read as well.
+  var RAW = (function () {
+    var ENCODING = 'gzip+base64', KEEP_CHUNKS = 16;
+    var indexed = false, chunks = [], starts = null, problem = '';
+    var cache = new Map(), pending = new Map(), all = null, allPromise = null;
+    var parsed = document.readyState === 'loading' ? new Promise(function (resolve) {
+      document.addEventListener('DOMContentLoaded', function () { resolve(); });
+    }) : Promise.resolve();
+
+    function index() {
+      if (indexed) return;
+      indexed = true;
+      var el = byId('auditsift-raw'), text = el ? el.textContent : '';
+      if (text.trim() === '' || text.trim() === 'null' || text.trim() === '{{' + 'AUDITSIFT_RAW' + '}}') return;
+      var doc;
+      try { doc = JSON.parse(text); } catch (e) { problem = 'The raw AuditData in this report is damaged (' + e.message + ').'; return; }
+      el.textContent = ''; // the chunks are kept below; the element's copy is not needed
+      doc = obj(doc);
+      if (str(doc.encoding) !== ENCODING) { problem = 'The raw AuditData is stored as "' + str(doc.encoding) + '", which this page cannot read.'; return; }
+      chunks = arr(doc.chunks).map(function (c) { c = obj(c); return { n: Math.max(0, Math.floor(num(c.n))), z: str(c.z) }; });
+      starts = new Float64Array(chunks.length + 1);
+      for (var k = 0; k < chunks.length; k++) starts[k + 1] = starts[k] + chunks[k].n;
+      if (typeof DecompressionStream === 'undefined') problem = 'This browser cannot decompress the raw AuditData (it has no DecompressionStream); open the report in a current Chromium- or Firefox-based browser.';
+    }
+    // The event's position in the data (raw chunks follow the data's order).
+    function dataIndex(i) { return EV.orig ? EV.orig[i] : i; }
+    function inline(i) { var r = EV.events[i].raw; return typeof r === 'string' ? r : null; }
+    function base64Bytes(b64) {
+      if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(b64);
+      var bin = atob(b64), n = bin.length, bytes = new Uint8Array(n);
+      for (var i = 0; i < n; i++) bytes[i] = bin.charCodeAt(i);
+      return bytes;
+    }
+    function decodeChunk(k) {
+      if (cache.has(k)) return Promise.resolve(cache.get(k));
+      if (pending.has(k)) return pending.get(k);
+      var c = chunks[k];
+      var p = Promise.resolve().then(function () {
+        var stream = new Blob([base64Bytes(c.z)]).stream().pipeThrough(new DecompressionStream('gzip'));
+        return new Response(stream).text();
+      }).then(function (json) {
+        var texts = JSON.parse(json);
+        if (!Array.isArray(texts) || texts.length !== c.n) throw new Error('chunk ' + k + ' holds ' + (Array.isArray(texts) ? texts.length : 'no') + ' texts, not ' + c.n);
+        pending.delete(k);
+        cache.set(k, texts);
+        if (cache.size > KEEP_CHUNKS) cache.delete(cache.keys().next().value);
+        return texts;
+      }, function (e) {
+        pending.delete(k);
+        throw new Error('The raw AuditData could not be decompressed: ' + (e && e.message ? e.message : String(e)));
+      });
+      pending.set(k, p);
+      return p;
+    }
+    function textOf(v) { return typeof v === 'string' ? v : null; }
+
+    /** Promise of event i's raw AuditData: a string, or null when the report does not include it. */
+    function get(i) {
+      var own = inline(i);
+      if (own !== null) return Promise.resolve(own);
+      if (all) return Promise.resolve(all[i]);
+      return parsed.then(function () {
+        index();
+        if (problem) throw new Error(problem);
+        var d = dataIndex(i);
+        if (!starts || d >= starts[chunks.length]) return null;
+        var k = upperBound(starts, chunks.length + 1, d) - 1;
+        return decodeChunk(k).then(function (texts) { return textOf(texts[d - starts[k]]); });
+      });
+    }
+    /** Promise that every event's raw AuditData is loaded, for searching it (then text(i) answers). */
+    function loadAll() {
+      if (allPromise) return allPromise;
+      allPromise = parsed.then(function () {
+        index();
+        if (problem) throw new Error(problem);
+        var byData = new Array(EV.n).fill(null);
+        var k = 0;
+        // A few chunks in flight, so one's decompression overlaps another's parsing.
+        function worker() {
+          if (k >= chunks.length) return null;
+          var mine = k++, at = starts[mine];
+          return decodeChunk(mine).then(function (texts) {
+            for (var j = 0; j < texts.length && at + j < EV.n; j++) byData[at + j] = textOf(texts[j]);
+            return worker();
+          });
+        }
+        return Promise.all([worker(), worker(), worker()]).then(function () {
+          var out = new Array(EV.n);
+          for (var i = 0; i < EV.n; i++) { var own = inline(i); out[i] = own !== null ? own : byData[dataIndex(i)]; }
+          all = out;
+          cache.clear();
+          chunks.forEach(function (c) { c.z = ''; }); // every text is in all[] now
+        });
+      });
+      allPromise.catch(function () { allPromise = null; });
+      return allPromise;
+    }
+    return {
+      get: get,
+      loadAll: loadAll,
+      /** Event i's raw text once loadAll() has finished (null if not included), else undefined. */
+      text: function (i) { return all ? all[i] : undefined; },
+      /** Whether loadAll() has finished. */
+      ready: function () { return all !== null; }
+    };
+  })();
 
   // ------------------------------------------------------ throttled windows
   function collectThrottle() {
@@ -427,6 +556,29 @@
     if (an || bn) return an && bn ? 0 : an ? 1 : -1;
     return a < b ? -1 : a > b ? 1 : 0;
   }
+  // The table shows the sorted, filtered sessions a page at a time: more are added when it is
+  // scrolled near its end (or "Show all" is clicked), so thousands of sessions cost no more to
+  // show, sort or filter than a few hundred.
+  var SESSION_PAGE = 100;
+  var sessRows = [], sessShown = 0;
+  function sessionRow(s) {
+    var tr = h('tr', { tabindex: '0', 'data-session': s.idx, 'aria-selected': s.idx === state.selSession ? 'true' : 'false' });
+    if (s.idx === state.selSession) tr.className = 'selected';
+    SESSION_COLS.forEach(function (c) { tr.appendChild(c.cell(s)); });
+    return tr;
+  }
+  function moreSessions(limit) {
+    var end = Math.min(sessRows.length, limit), frag = document.createDocumentFragment();
+    for (; sessShown < end; sessShown++) frag.appendChild(sessionRow(sessRows[sessShown]));
+    byId('sessions-body').appendChild(frag);
+    var more = byId('sessions-more'), left = sessRows.length - sessShown;
+    more.hidden = left <= 0;
+    if (left > 0) {
+      byId('sessions-more-text').textContent = 'Showing ' + fmtNum(sessShown) + ' of ' + plural(sessRows.length, 'session') + '; scroll the table for more. ';
+      byId('sessions-more-next').textContent = 'Show ' + fmtNum(Math.min(SESSION_PAGE, left)) + ' more';
+      byId('sessions-more-all').textContent = 'Show all ' + fmtNum(sessRows.length);
+    }
+  }
   function renderSessionBody() {
     var tb = byId('sessions-body');
     var q = byId('session-filter').value.trim().toLowerCase();
@@ -441,21 +593,22 @@
       if (isNaNKey(ka) || isNaNKey(kb)) return (isNaNKey(ka) ? 1 : 0) - (isNaNKey(kb) ? 1 : 0) || a.idx - b.idx; // unknown values last
       return cmp(ka, kb) * dir || a.idx - b.idx;
     });
-    var frag = document.createDocumentFragment();
-    rows.forEach(function (s) {
-      var tr = h('tr', { tabindex: '0', 'data-session': s.idx, 'aria-selected': s.idx === state.selSession ? 'true' : 'false' });
-      if (s.idx === state.selSession) tr.className = 'selected';
-      SESSION_COLS.forEach(function (c) { tr.appendChild(c.cell(s)); });
-      frag.appendChild(tr);
-    });
-    if (!rows.length) frag.appendChild(h('tr', null, h('td', { colspan: SESSION_COLS.length, class: 'muted' }, D.sessions.length ? 'No session matches the filter.' : 'No sessions in this report.')));
     clear(tb);
-    tb.appendChild(frag);
+    sessRows = rows; sessShown = 0;
+    byId('sessions-wrap').scrollTop = 0;
+    moreSessions(SESSION_PAGE);
+    if (!rows.length) tb.appendChild(h('tr', null, h('td', { colspan: SESSION_COLS.length, class: 'muted' }, D.sessions.length ? 'No session matches the filter.' : 'No sessions in this report.')));
     byId('session-count').textContent = rows.length === D.sessions.length ? plural(rows.length, 'session') : fmtNum(rows.length) + ' of ' + plural(D.sessions.length, 'session');
   }
   function initSessionTable() {
     renderSessionHead();
     renderSessionBody();
+    var wrap = byId('sessions-wrap');
+    wrap.addEventListener('scroll', function () {
+      if (sessShown < sessRows.length && wrap.scrollTop + wrap.clientHeight > wrap.scrollHeight - 600) moreSessions(sessShown + SESSION_PAGE);
+    }, { passive: true });
+    byId('sessions-more-next').addEventListener('click', function () { moreSessions(sessShown + SESSION_PAGE); });
+    byId('sessions-more-all').addEventListener('click', function () { moreSessions(sessRows.length); });
     byId('session-filter').addEventListener('input', debounce(renderSessionBody, 120));
     var tb = byId('sessions-body');
     function pick(e) {
@@ -547,6 +700,23 @@
       if (!lanes.length) lanes.push({ label: '(no events)', full: 'No events', sessions: new Set() });
       laneSessions = lanes.map(function (l) { return l.sessions; });
       layout();
+    }
+
+    // Whether throttled window w covers lane k: the lane shows one of the sessions it affects.
+    function laneHit(w, k) {
+      var ls = laneSessions[k], a = w.affected, hit = false;
+      if (ls.size <= a.size) ls.forEach(function (x) { if (!hit && a.has(x)) hit = true; });
+      else a.forEach(function (x) { if (!hit && ls.has(x)) hit = true; });
+      return hit;
+    }
+    function markAffectedLanes() {
+      var shown = new Set();
+      laneSessions.forEach(function (ls) { ls.forEach(function (x) { shown.add(x); }); });
+      windows.forEach(function (w) {
+        var any = false;
+        w.affected.forEach(function (x) { if (!any && shown.has(x)) any = true; });
+        w.affectedAnyLane = any;
+      });
     }
 
     function computeFull() {
@@ -678,9 +848,7 @@
         x1 = Math.max(x1, x0 + 2);
         var any = false, labelY = -1;
         for (var k2 = firstLane; k2 <= lastLane; k2++) {
-          var hit = false;
-          w.affected.forEach(function (s) { if (laneSessions[k2].has(s)) hit = true; });
-          if (hit) { any = true; ctx.fillStyle = hatch; ctx.fillRect(x0, laneY(k2), x1 - x0, LANE_H); if (labelY < 0) labelY = laneY(k2) + LANE_H / 2; }
+          if (laneHit(w, k2)) { any = true; ctx.fillStyle = hatch; ctx.fillRect(x0, laneY(k2), x1 - x0, LANE_H); if (labelY < 0) labelY = laneY(k2) + LANE_H / 2; }
         }
         if (!w.affected.size || (!any && !w.affectedAnyLane)) {
           ctx.fillStyle = hatch; ctx.fillRect(x0, AXIS, x1 - x0, lvh); labelY = AXIS + 11;
@@ -836,9 +1004,7 @@
       return windows.filter(function (w) {
         if (!(t >= w.startMs && t <= w.endMs)) return false;
         if (lane < 0 || !w.affected.size) return true;
-        var hit = false;
-        w.affected.forEach(function (s) { if (laneSessions[lane].has(s)) hit = true; });
-        return hit || !w.affectedAnyLane;
+        return laneHit(w, lane) || !w.affectedAnyLane;
       });
     }
 
@@ -982,11 +1148,7 @@
       computeFull();
       view = { t0: full.t0, t1: full.t1 };
       buildLanes();
-      windows.forEach(function (w) {
-        var any = false;
-        w.affected.forEach(function (s) { laneSessions.forEach(function (ls) { if (ls.has(s)) any = true; }); });
-        w.affectedAnyLane = any;
-      });
+      markAffectedLanes();
       legend();
       canvas.addEventListener('pointerdown', onDown);
       canvas.addEventListener('pointermove', onMove);
@@ -1006,11 +1168,7 @@
           if (!e.target.checked) return;
           state.laneMode = e.target.value === 'ip' ? 'ip' : 'session';
           buildLanes();
-          windows.forEach(function (w) {
-            var any = false;
-            w.affected.forEach(function (s) { laneSessions.forEach(function (ls) { if (ls.has(s)) any = true; }); });
-            w.affectedAnyLane = any;
-          });
+          markAffectedLanes();
         });
       });
       var lastW = 0;
@@ -1077,6 +1235,7 @@
     var ROW_H = 24, MAX_H = 8e6, OVERSCAN = 6;
     var vp, spacer, pool = [], filtered = new Int32Array(0), nFiltered = 0, cursor = -1, lastFilterMs = 0;
     var fText, fRaw, fOp, fInView, countEl;
+    var rawWaiting = false, rawProblem = '';
 
     function ratio(viewH) {
       var virt = nFiltered * ROW_H, real = Math.min(virt, MAX_H);
@@ -1140,7 +1299,15 @@
       var t0 = performance.now();
       var q = fText.value.trim().toLowerCase();
       var terms = q ? q.split(/\s+/) : [];
-      var rawRe = fRaw.checked && terms.length ? terms.map(function (t) { return new RegExp(escapeRe(t), 'i'); }) : null;
+      // Searching the raw text needs all of it decompressed: the first time, the fields are
+      // searched now and the list is filtered again once the raw text is there.
+      var rawState = fRaw.checked && terms.length ? (RAW.ready() ? 'ready' : rawProblem ? 'unavailable' : 'loading') : '';
+      if (rawState === 'loading' && !rawWaiting) {
+        rawWaiting = true;
+        RAW.loadAll().then(function () { rawWaiting = false; refilter(); },
+          function (err) { rawWaiting = false; rawProblem = err && err.message ? err.message : String(err); refilter(); });
+      }
+      var rawRe = rawState === 'ready' ? terms.map(function (t) { return new RegExp(escapeRe(t), 'i'); }) : null;
       var opv = fOp.value, famSel = -1, opSel = -1;
       if (opv.indexOf('fam:') === 0) famSel = +opv.slice(4);
       else if (opv.indexOf('op:') === 0) opSel = +opv.slice(3);
@@ -1157,7 +1324,7 @@
           var hay = eventHay(i), ok = true, raw = null;
           for (var k = 0; k < nt; k++) {
             if (hay.indexOf(terms[k]) >= 0) continue;
-            if (rawRe) { if (raw === null) raw = str(EV.events[i].raw); if (rawRe[k].test(raw)) continue; }
+            if (rawRe) { if (raw === null) raw = RAW.text(i) || ''; if (rawRe[k].test(raw)) continue; }
             ok = false; break;
           }
           if (!ok) continue;
@@ -1172,8 +1339,10 @@
       var empty = byId('ev-empty');
       if (!m && !empty) spacer.appendChild(h('div', { id: 'ev-empty', class: 'ev-empty' }, EV.n ? 'No event matches the filters.' : 'No events in this report.'));
       else if (m && empty) empty.remove();
-      countEl.textContent = m === n ? plural(n, 'event') : fmtNum(m) + ' of ' + plural(n, 'event');
+      countEl.textContent = (m === n ? plural(n, 'event') : fmtNum(m) + ' of ' + plural(n, 'event')) +
+        (rawState === 'loading' ? ' (decompressing the raw AuditData to search it\u2026)' : rawState === 'unavailable' ? ' (raw AuditData not searched: ' + rawProblem + ')' : '');
       vp.setAttribute('data-count', String(m));
+      vp.setAttribute('data-raw-search', rawState);
       lastFilterMs = performance.now() - t0;
     }
 
@@ -1261,8 +1430,20 @@
     } catch (e) { /* not JSON: show as is */ }
     return { text: raw, json: false };
   }
+  var detailsToken = 0;
+  function showRaw(box, text) {
+    clear(box);
+    if (text === null || text === '') {
+      box.appendChild(h('p', { class: 'muted', id: 'details-raw-missing' }, 'The raw AuditData of this event is not included in the report.'));
+      return;
+    }
+    var p = prettyRaw(text);
+    box.appendChild(h('p', { class: 'muted small' }, p.json ? 'Parsed as JSON and pretty-printed.' : 'Not valid JSON: shown exactly as recorded.'));
+    box.appendChild(h('pre', { id: 'details-raw' }, p.text));
+  }
   function openDetails(i, from) {
     state.selEvent = i;
+    var token = ++detailsToken;
     var e = EV.events[i], s = EV.S[i];
     var panel = byId('details'), body = byId('details-body');
     clear(body);
@@ -1275,6 +1456,7 @@
     row('Workload', str(e.w) || '\u2014');
     row('Result', str(e.r) || '\u2014');
     row('Detail', str(e.d) || '\u2014');
+    row('Record Id', str(e.id) || '\u2014', 'mono');
     if (s >= 0) {
       var ses = D.sessions[s];
       var dd = h('dd', null, h('span', { class: 'mono' }, ses.id === '' ? '(no SessionId)' : ses.id), ' ');
@@ -1284,7 +1466,7 @@
       dl.appendChild(h('dt', null, 'Session')); dl.appendChild(dd);
       if (ses.clients.length) row('Session clients', ses.clients.join('\n'));
     } else row('Session', '(none)');
-    var known = { t: 1, s: 1, o: 1, u: 1, ip: 1, w: 1, r: 1, d: 1, raw: 1 };
+    var known = { t: 1, s: 1, o: 1, u: 1, ip: 1, w: 1, r: 1, d: 1, id: 1, raw: 1 };
     Object.keys(e).forEach(function (k) { if (!known[k]) row(k, str(e[k])); });
     body.appendChild(dl);
     var actions = h('p', { class: 'no-print' });
@@ -1293,12 +1475,15 @@
     actions.appendChild(show);
     body.appendChild(actions);
     body.appendChild(h('h3', null, 'Raw AuditData'));
-    if (e.raw == null) body.appendChild(h('p', { class: 'muted', id: 'details-raw-missing' }, 'The raw AuditData of this event is not included in the report.'));
-    else {
-      var p = prettyRaw(str(e.raw));
-      body.appendChild(h('p', { class: 'muted small' }, p.json ? 'Parsed as JSON and pretty-printed.' : 'Not valid JSON: shown exactly as recorded.'));
-      body.appendChild(h('pre', { id: 'details-raw' }, p.text));
-    }
+    var rawBox = h('div', { id: 'details-raw-box' }, h('p', { class: 'muted', id: 'details-raw-loading' }, 'Reading the raw AuditData\u2026'));
+    body.appendChild(rawBox);
+    RAW.get(i).then(function (text) {
+      if (token === detailsToken) showRaw(rawBox, text);
+    }, function (err) {
+      if (token !== detailsToken) return;
+      clear(rawBox);
+      rawBox.appendChild(h('p', { class: 'notice error', id: 'details-raw-error' }, err && err.message ? err.message : String(err)));
+    });
     panel.hidden = false;
     panel.setAttribute('data-ev', String(i));
     panel.scrollTop = 0;
@@ -1307,6 +1492,7 @@
     byId('details-close').focus({ preventScroll: true });
   }
   function closeDetails() {
+    detailsToken++;
     byId('details').hidden = true;
     state.selEvent = -1;
     LIST.render();
@@ -1339,9 +1525,92 @@
     return wrap;
   }
   function timeCell(v) { var ms = parseTime(str(v)); return h('td', { class: 'nowrap' }, isFinite(ms) ? fmtTime(ms) : str(v)); }
+  // Each mailbox is a <details> whose summary says what it holds; its access contexts (cards and
+  // tables, thousands of rows for a large tenant) are built when it is first opened. Mailboxes with
+  // a throttled window start open, as do all of them when there are only a few. The throttling
+  // warnings themselves are always built, open or not.
+  var OPEN_MAILBOXES = 5, OPEN_THROTTLED = 10, CONTEXT_PAGE = 10, ROW_CAP = 50;
+  var mailboxBoxes = [];
+  function throttleWarning(w) {
+    var warn = h('div', { class: 'throttle-warning', role: 'note' }, h('strong', null, 'Evidence missing. '), throttleSentence(w));
+    var extra = [];
+    if (w.recordId) extra.push('Throttling record: ' + w.recordId);
+    if (w.sessionIds.length) extra.push('Sessions active around it: ' + w.sessionIds.map(function (x) { return x || '(no SessionId)'; }).join(', '));
+    if (extra.length) warn.appendChild(h('div', { class: 'small mono' }, extra.join(' \u00b7 ')));
+    if (isFinite(w.startMs) && isFinite(w.endMs)) {
+      var b = h('button', { type: 'button', class: 'no-print' }, 'Show on timeline');
+      b.addEventListener('click', function () { TL.zoomToWindow(w); });
+      warn.appendChild(b);
+    }
+    return warn;
+  }
+  function contextCard(c, mi, ci) {
+    c = obj(c);
+    var cx = ctxOf(c);
+    var throttled = c.DuringThrottling === true || c.Throttled === true;
+    var card = h('div', { class: 'context' + (throttled ? ' throttled' : ''), 'data-context': ci });
+    card.appendChild(h('h4', null, 'Access context ' + (ci + 1), throttled ? ' ' : '', throttled ? h('span', { class: 'badge warn' }, 'throttled: incomplete') : ''));
+    var dl = h('dl');
+    [['Session', str(cx.SessionId) || '(no SessionId)'], ['Client IP', str(cx.ClientIPAddress) || '\u2014'], ['Client', str(cx.ClientInfoString) || '\u2014'],
+      ['Logon type', str(cx.LogonType) || '\u2014'], ['User', str(cx.UserId) || '\u2014']].forEach(function (x) {
+      dl.appendChild(h('dt', null, x[0])); dl.appendChild(h('dd', { class: x[0] === 'Session' || x[0] === 'Client IP' ? 'mono' : null }, x[1]));
+    });
+    card.appendChild(dl);
+    if (throttled) card.appendChild(h('p', { class: 'throttle-warning small' }, h('strong', null, 'Incomplete: '), 'bind auditing was throttled while this client was active, so the list of opened messages below is not complete.'));
+    card.appendChild(totalsLine(c.Totals, 'Totals'));
+    var sf = arr(c.SyncFolders);
+    if (sf.length) {
+      card.appendChild(h('h4', null, 'Synced folders \u2014 whole folder exposed (' + fmtNum(sf.length) + ')'));
+      card.appendChild(cappedTable('sync-' + mi + '-' + ci, ['Folder', 'Exposure', 'Synced at (UTC)'], sf, function (f) {
+        f = obj(f);
+        return h('tr', null, h('td', { class: 'mono' }, str(f.Folder)), h('td', null, h('span', { class: 'badge exposed' }, 'whole folder exposed')), timeCell(f.Time));
+      }, ROW_CAP));
+    }
+    var msgs = arr(c.Messages);
+    card.appendChild(h('h4', null, 'Individually opened (bound) messages (' + fmtNum(msgs.length) + ')'));
+    if (msgs.length) {
+      card.appendChild(cappedTable('msgs-' + mi + '-' + ci, ['InternetMessageId', 'Folder', 'First access (UTC)', 'Last access (UTC)', { label: 'Accesses', num: true }], msgs, function (m) {
+        m = obj(m);
+        return h('tr', null, h('td', { class: 'mono' }, str(m.InternetMessageId)), h('td', { class: 'mono' }, str(m.Folder) || strArr(m.Folders).join('; ')), timeCell(m.FirstAccess), timeCell(m.LastAccess),
+          h('td', { class: 'num' }, fmtNum(num(m.Accesses))));
+      }, ROW_CAP));
+    } else card.appendChild(h('p', { class: 'muted' }, 'No message bind recorded in this context.'));
+    return card;
+  }
+  /** Builds a mailbox's contents (totals and access contexts) the first time it is needed. */
+  function buildMailbox(box) {
+    if (box.built) return;
+    box.built = true;
+    var mb = box.mb, body = box.body, ctxs = arr(mb.Contexts), shown = 0;
+    body.appendChild(totalsLine(mb.Totals, 'This mailbox'));
+    if (!ctxs.length) { body.appendChild(h('p', { class: 'muted' }, 'No access context recorded.')); return; }
+    var cards = h('div'), note = null;
+    body.appendChild(cards);
+    function more(limit) {
+      var end = Math.min(ctxs.length, limit), frag = document.createDocumentFragment();
+      for (; shown < end; shown++) frag.appendChild(contextCard(ctxs[shown], box.index, shown));
+      cards.appendChild(frag);
+      if (shown >= ctxs.length && note) { note.remove(); note = null; }
+    }
+    more(CONTEXT_PAGE);
+    if (shown < ctxs.length) {
+      note = h('p', { class: 'muted small' }, 'Showing ' + fmtNum(shown) + ' of ' + plural(ctxs.length, 'access context') + '. ');
+      var b = h('button', { type: 'button', class: 'no-print' }, 'Show all ' + fmtNum(ctxs.length));
+      b.addEventListener('click', function () { more(ctxs.length); });
+      note.appendChild(b);
+      body.appendChild(note);
+    }
+  }
+  function mailboxSummary(name, mb, tw) {
+    var t = obj(mb.Totals), nCtx = arr(mb.Contexts).length;
+    return h('summary', null, 'Mailbox ', h('span', { class: 'mono' }, name), tw.length ? ' ' : '', tw.length ? h('span', { class: 'badge warn' }, 'evidence gap: throttled') : '',
+      ' ', h('span', { class: 'mailbox-facts' }, plural(num(t.Messages), 'message') + ' bound \u00b7 ' + plural(num(t.Folders), 'folder') + ' \u00b7 ' +
+        plural(num(t.Syncs), 'sync', 'syncs') + ' \u00b7 ' + plural(nCtx, 'access context')));
+  }
   function renderExposure(windows) {
     var box = byId('exposure-body');
     clear(box);
+    mailboxBoxes = [];
     var ex = D.exposure;
     if (!ex) {
       box.appendChild(h('p', { class: 'notice', id: 'exposure-none' }, 'No MailItemsAccessed exposure analysis is included in this report (no MailItemsAccessed records matched, or the analysis was not run).'));
@@ -1350,72 +1619,53 @@
     var mbs = arr(ex.mailboxes || ex.Mailboxes);
     box.appendChild(totalsLine(ex.Totals, 'All mailboxes'));
     if (!mbs.length) { box.appendChild(h('p', { class: 'muted' }, 'No mailbox had MailItemsAccessed records.')); return; }
-    var wi = 0;
+    var many = mbs.length > OPEN_MAILBOXES, openThrottled = 0;
+    if (many) {
+      var gaps = mbs.filter(function (mb) { return arr(obj(mb).ThrottledWindows).length > 0; }).map(function (mb) { return str(obj(mb).Mailbox) || '(unknown mailbox)'; });
+      var nGap = gaps.length, named = gaps.slice(0, OPEN_THROTTLED).join(', ') + (nGap > OPEN_THROTTLED ? ', \u2026' : '');
+      var filter = h('input', { type: 'search', id: 'mailbox-filter' });
+      filter.placeholder = 'mailbox\u2026'; filter.autocomplete = 'off'; filter.spellcheck = false;
+      var count = h('span', { id: 'mailbox-count', class: 'muted', 'aria-live': 'polite' });
+      box.appendChild(h('p', { class: 'muted', id: 'mailbox-index' }, plural(mbs.length, 'mailbox', 'mailboxes') +
+        (nGap ? ', ' + fmtNum(nGap) + ' with an evidence gap (' + named + ')' : '') + '. Click a mailbox to see its access contexts.'));
+      box.appendChild(h('div', { class: 'toolbar no-print' }, h('label', null, 'Filter ', filter), count));
+      filter.addEventListener('input', debounce(function () {
+        var q = filter.value.trim().toLowerCase(), n = 0;
+        mailboxBoxes.forEach(function (b) { var on = !q || b.name.toLowerCase().indexOf(q) >= 0; b.det.hidden = !on; if (on) n++; });
+        count.textContent = q ? fmtNum(n) + ' of ' + plural(mailboxBoxes.length, 'mailbox', 'mailboxes') : '';
+      }, 120));
+    }
+    var wi = 0, frag = document.createDocumentFragment();
     mbs.forEach(function (mb, mi) {
       mb = obj(mb);
       var name = str(mb.Mailbox) || '(unknown mailbox)';
       var tw = arr(mb.ThrottledWindows);
-      var det = h('details', { class: 'mailbox', open: true, 'data-mailbox': mi });
-      det.appendChild(h('summary', null, 'Mailbox ', h('span', { class: 'mono' }, name), tw.length ? ' ' : '', tw.length ? h('span', { class: 'badge warn' }, 'evidence gap: throttled') : ''));
-      tw.forEach(function () {
-        var w = windows[wi++];
-        if (!w) return;
-        var warn = h('div', { class: 'throttle-warning', role: 'note' }, h('strong', null, 'Evidence missing. '), throttleSentence(w));
-        var extra = [];
-        if (w.recordId) extra.push('Throttling record: ' + w.recordId);
-        if (w.sessionIds.length) extra.push('Sessions active around it: ' + w.sessionIds.map(function (x) { return x || '(no SessionId)'; }).join(', '));
-        if (extra.length) warn.appendChild(h('div', { class: 'small mono' }, extra.join(' \u00b7 ')));
-        if (isFinite(w.startMs) && isFinite(w.endMs)) {
-          var b = h('button', { type: 'button', class: 'no-print' }, 'Show on timeline');
-          b.addEventListener('click', function () { TL.zoomToWindow(w); });
-          warn.appendChild(b);
-        }
-        det.appendChild(warn);
-      });
-      det.appendChild(totalsLine(mb.Totals, 'This mailbox'));
-      arr(mb.Contexts).forEach(function (c, ci) {
-        c = obj(c);
-        var cx = ctxOf(c);
-        var throttled = c.DuringThrottling === true || c.Throttled === true;
-        var card = h('div', { class: 'context' + (throttled ? ' throttled' : ''), 'data-context': ci });
-        card.appendChild(h('h4', null, 'Access context ' + (ci + 1), throttled ? ' ' : '', throttled ? h('span', { class: 'badge warn' }, 'throttled: incomplete') : ''));
-        var dl = h('dl');
-        [['Session', str(cx.SessionId) || '(no SessionId)'], ['Client IP', str(cx.ClientIPAddress) || '\u2014'], ['Client', str(cx.ClientInfoString) || '\u2014'],
-          ['Logon type', str(cx.LogonType) || '\u2014'], ['User', str(cx.UserId) || '\u2014']].forEach(function (x) {
-          dl.appendChild(h('dt', null, x[0])); dl.appendChild(h('dd', { class: x[0] === 'Session' || x[0] === 'Client IP' ? 'mono' : null }, x[1]));
-        });
-        card.appendChild(dl);
-        if (throttled) card.appendChild(h('p', { class: 'throttle-warning small' }, h('strong', null, 'Incomplete: '), 'bind auditing was throttled while this client was active, so the list of opened messages below is not complete.'));
-        card.appendChild(totalsLine(c.Totals, 'Totals'));
-        var sf = arr(c.SyncFolders);
-        if (sf.length) {
-          card.appendChild(h('h4', null, 'Synced folders \u2014 whole folder exposed (' + fmtNum(sf.length) + ')'));
-          card.appendChild(cappedTable('sync-' + mi + '-' + ci, ['Folder', 'Exposure', 'Synced at (UTC)'], sf, function (f) {
-            f = obj(f);
-            return h('tr', null, h('td', { class: 'mono' }, str(f.Folder)), h('td', null, h('span', { class: 'badge exposed' }, 'whole folder exposed')), timeCell(f.Time));
-          }, 200));
-        }
-        var msgs = arr(c.Messages);
-        card.appendChild(h('h4', null, 'Individually opened (bound) messages (' + fmtNum(msgs.length) + ')'));
-        if (msgs.length) {
-          card.appendChild(cappedTable('msgs-' + mi + '-' + ci, ['InternetMessageId', 'Folder', 'First access (UTC)', 'Last access (UTC)', { label: 'Accesses', num: true }], msgs, function (m) {
-            m = obj(m);
-            return h('tr', null, h('td', { class: 'mono' }, str(m.InternetMessageId)), h('td', { class: 'mono' }, str(m.Folder) || strArr(m.Folders).join('; ')), timeCell(m.FirstAccess), timeCell(m.LastAccess),
-              h('td', { class: 'num' }, fmtNum(num(m.Accesses))));
-          }, 200));
-        } else card.appendChild(h('p', { class: 'muted' }, 'No message bind recorded in this context.'));
-        det.appendChild(card);
-      });
-      box.appendChild(det);
+      var open = !many || (tw.length > 0 && openThrottled++ < OPEN_THROTTLED);
+      var det = h('details', { class: 'mailbox', 'data-mailbox': mi });
+      det.appendChild(mailboxSummary(name, mb, tw));
+      tw.forEach(function () { var w = windows[wi++]; if (w) det.appendChild(throttleWarning(w)); });
+      var body = h('div', { class: 'mailbox-body' });
+      det.appendChild(body);
+      var entry = { det: det, body: body, mb: mb, name: name, index: mi, built: false };
+      mailboxBoxes.push(entry);
+      det.addEventListener('toggle', function () { if (det.open) buildMailbox(entry); });
+      if (open) { buildMailbox(entry); det.open = true; }
+      frag.appendChild(det);
     });
+    box.appendChild(frag);
   }
 
   // ------------------------------------------------------------- print
+  // Printing shows everything: every session row, every mailbox open and built.
   var reopened = [];
   function beforePrint() {
     LIST.printTable();
-    reopened = Array.prototype.filter.call(document.querySelectorAll('details.mailbox'), function (d) { return !d.open; });
-    reopened.forEach(function (d) { d.open = true; });
+    moreSessions(sessRows.length);
+    reopened = [];
+    mailboxBoxes.forEach(function (b) {
+      buildMailbox(b);
+      if (!b.det.open) { reopened.push(b.det); b.det.open = true; }
+    });
   }
   function afterPrint() {
     clear(byId('ev-print'));
@@ -1427,18 +1677,26 @@
   function main() {
     var status = byId('load-status');
     try {
-      var t0 = performance.now();
+      var t0 = performance.now(), phases = {}, tPhase = t0;
+      var phase = function (name) { var t = performance.now(); phases[name] = t - tPhase; tPhase = t; };
       var raw = loadData();
       var tParse = performance.now();
+      phase('parse');
       D = normalise(raw);
+      phase('normalise');
       EV = buildEventStore(D.events, D.sessions.length);
       D.events = EV.events;
+      phase('events');
       renderHeader();
       initSessionTable();
+      phase('sessions');
       TL.init();
       renderGapBanner(TL.windows());
+      phase('timeline');
       LIST.init();
+      phase('list');
       renderExposure(TL.windows());
+      phase('exposure');
       byId('details-close').addEventListener('click', closeDetails);
       document.addEventListener('keydown', function (e) { if (e.key === 'Escape' && !byId('details').hidden) closeDetails(); });
       window.addEventListener('beforeprint', beforePrint);
@@ -1451,10 +1709,14 @@
         openDetails: function (i) { openDetails(i, 'api'); }
       };
       window.__auditsiftStats = {
-        parseMs: tParse - t0, renderMs: tDone - tParse, events: EV.n, sessions: D.sessions.length,
+        // startedAt / readyAt: ms since navigation started (the page may be ready before the
+        // browser has read the whole file: the raw AuditData comes last and is read on demand)
+        startedAt: t0, readyAt: NaN, parseMs: tParse - t0, renderMs: tDone - tParse, phases: phases, events: EV.n, sessions: D.sessions.length,
         drawMs: function () { return TL.lastDrawMs(); }, filterMs: function () { return LIST.lastFilterMs(); }
       };
+      prepareSearch();
       requestAnimationFrame(function () {
+        window.__auditsiftStats.readyAt = performance.now();
         window.__auditsiftReady = true;
         document.documentElement.setAttribute('data-auditsift-ready', 'true');
       });
@@ -1467,6 +1729,7 @@
     }
   }
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', main);
-  else main();
+  // Everything main() needs is above this script; only the raw AuditData comes after it, and that
+  // is read when first needed. So the page is built now, while the browser may still be reading it.
+  main();
 })();
