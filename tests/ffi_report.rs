@@ -214,16 +214,17 @@ fn cli_report(args: &[&str], title: &str, output: &Path, no_raw: bool) -> String
     std::fs::read_to_string(output).unwrap()
 }
 
-const DATA_OPEN: &str = "<script id=\"auditsift-data\" type=\"application/json\">";
+/// The text of the page's `<script id="{id}" type="application/json">` element.
+fn element_text<'h>(html: &'h str, id: &str) -> &'h str {
+    let open = format!("<script id=\"{id}\" type=\"application/json\">");
+    let start = html.find(&open).expect("the element") + open.len();
+    let end = start + html[start..].find("</script>").expect("its end");
+    &html[start..end]
+}
 
 /// The data element's text, as the page holds it.
 fn data_text(html: &str) -> &str {
-    let start = html.find(DATA_OPEN).expect("data element") + DATA_OPEN.len();
-    let end = start
-        + html[start..]
-            .find("</script>")
-            .expect("end of data element");
-    &html[start..end]
+    element_text(html, "auditsift-data")
 }
 
 /// The embedded data, without its generation time.
@@ -272,7 +273,8 @@ fn batches_through_the_abi_give_the_cli_report() {
         for no_raw in [false, true] {
             let flags = if no_raw { AUDITSIFT_FLAG_NO_RAW } else { 0 };
             let cli_path = dir.path().join(format!("cli-{n}-{no_raw}.html"));
-            let mut cli = embedded(&cli_report(&scope.cli, "Incident 4711", &cli_path, no_raw));
+            let cli_html = cli_report(&scope.cli, "Incident 4711", &cli_path, no_raw);
+            let mut cli = embedded(&cli_html);
 
             let scope_filter = scope.filter();
             let (report, parse_filter) = new_report(scope_filter);
@@ -291,6 +293,12 @@ fn batches_through_the_abi_give_the_cli_report() {
             let abi_path = dir.path().join(format!("abi-{n}-{no_raw}.html"));
             let html = write(report, &abi_path, flags);
             let mut abi = embedded(&html);
+            // The raw AuditData (compressed chunks) is the CLI's, byte for byte.
+            assert_eq!(
+                element_text(&html, "auditsift-raw"),
+                element_text(&cli_html, "auditsift-raw"),
+                "{what}: raw AuditData differs"
+            );
             assert_eq!(abi["input"]["files"][0]["path"], "pipeline");
 
             // The report's tally is the one it shows, and accounts for every document.
