@@ -223,7 +223,10 @@ pub fn reader_input(data: &[u8], target: ReaderTarget) {
 /// accessor, a collector and an inventory: never a panic (`AUDITSIFT_STATUS_PANIC` is a bug) or a
 /// crash; bad offsets give a status and a message; a result's counts add up, its tables have
 /// whole rows and every text reference lies inside the text buffer on character boundaries; and
-/// it keeps what the core's `parse_batch` keeps.
+/// it keeps what the core's `parse_batch` keeps. A result made with `AUDITSIFT_FLAG_TABLES_ONLY`
+/// is refused by the collector and the inventory. `auditsift_parse_batch_utf16` gives the same
+/// result for the same documents as UTF-16, and for the data read as UTF-16 units (lone
+/// surrogates and all) what the UTF-8 path gives for the UTF-8 .NET would make of them.
 ///
 /// Input layout: byte 0 the number of documents (mod 17); byte 1 the flags; byte 2 the filter
 /// (bit 0: a filter at all; bits 1-4: which lists get values, taken from the data); byte 3 how
@@ -378,6 +381,88 @@ pub fn ffi_parse_batch_input(data: &[u8]) {
         assert_eq!(origins, core_origins);
     }
 
+    // The same documents as UTF-16 (when they are all text), and the data's bytes read as UTF-16
+    // units split at newlines, against their UTF-8.
+    if docs.len() == doc_count {
+        let wide: Vec<Vec<u16>> = docs.iter().map(|d| d.encode_utf16().collect()).collect();
+        // SAFETY: a live result; `filter` is NULL or live.
+        unsafe { assert_utf16_is_utf8(result, &wide, filter, flags) };
+    }
+    let units: Vec<u16> = payload
+        .chunks(2)
+        .map(|pair| u16::from_le_bytes([pair[0], pair.get(1).copied().unwrap_or(0)]))
+        .collect();
+    let wide: Vec<Vec<u16>> = units
+        .split(|&u| u == u16::from(b'\n'))
+        .map(<[u16]>::to_vec)
+        .collect();
+    // What .NET's Encoding.UTF8 makes of each, back to back.
+    let mut utf8 = Vec::new();
+    let mut line_offsets = vec![0u64];
+    for d in &wide {
+        utf8.extend_from_slice(String::from_utf16_lossy(d).as_bytes());
+        line_offsets.push(utf8.len() as u64);
+    }
+    let mut from_utf8: *mut AuditsiftResult = ptr::null_mut();
+    // SAFETY: `utf8` holds its length, `line_offsets` one more value than documents.
+    let status = unsafe {
+        auditsift_parse_batch(
+            utf8.as_ptr(),
+            utf8.len(),
+            line_offsets.as_ptr(),
+            line_offsets.len() - 1,
+            filter,
+            flags,
+            &mut from_utf8,
+        )
+    };
+    assert_eq!(status, AuditsiftStatus::Ok, "{}", last_error());
+    // SAFETY: a live result; `filter` is NULL or live.
+    unsafe {
+        assert_eq!(auditsift_result_count(from_utf8), {
+            let mut tally = AuditsiftTally::default();
+            auditsift_result_tally(from_utf8, &mut tally);
+            tally.matched as usize
+        });
+        assert_utf16_is_utf8(from_utf8, &wide, filter, flags);
+        auditsift_result_free(from_utf8);
+    }
+
+    // A result that keeps only its tables cannot be added; the checks below use one that keeps
+    // its records.
+    if flags & AUDITSIFT_FLAG_TABLES_ONLY != 0 {
+        let mut collector: *mut AuditsiftCollector = ptr::null_mut();
+        let mut inventory: *mut AuditsiftInventory = ptr::null_mut();
+        // SAFETY: live handles and valid out pointers; the old result is freed once.
+        unsafe {
+            assert_eq!(auditsift_collector_new(&mut collector), AuditsiftStatus::Ok);
+            assert_eq!(auditsift_inventory_new(&mut inventory), AuditsiftStatus::Ok);
+            assert_eq!(
+                auditsift_collector_add(collector, result),
+                AuditsiftStatus::InvalidArgument
+            );
+            assert_eq!(
+                auditsift_inventory_add(inventory, result),
+                AuditsiftStatus::InvalidArgument
+            );
+            assert!(last_error().contains("AUDITSIFT_FLAG_TABLES_ONLY"));
+            auditsift_collector_free(collector);
+            auditsift_inventory_free(inventory);
+            auditsift_result_free(result);
+            result = ptr::null_mut();
+            let status = auditsift_parse_batch(
+                payload.as_ptr(),
+                payload.len(),
+                offsets.as_ptr(),
+                doc_count,
+                filter,
+                flags & !AUDITSIFT_FLAG_TABLES_ONLY,
+                &mut result,
+            );
+            assert_eq!(status, AuditsiftStatus::Ok, "{}", last_error());
+        }
+    }
+
     // A collector given the same result twice keeps each record once.
     let mut collector: *mut AuditsiftCollector = ptr::null_mut();
     let mut collected: *mut AuditsiftResult = ptr::null_mut();
@@ -445,6 +530,71 @@ pub fn ffi_parse_batch_input(data: &[u8]) {
         auditsift_collector_free(collector);
         auditsift_result_free(result);
         auditsift_filter_free(filter);
+    }
+}
+
+/// Everything a result holds, as a host copies it out: counts, text and every table.
+///
+/// # Safety
+/// `result` must be a live result.
+unsafe fn result_contents(
+    result: *const auditsift::ffi::AuditsiftResult,
+) -> (auditsift::ffi::AuditsiftTally, Vec<u8>, Vec<Vec<i64>>) {
+    use auditsift::ffi::*;
+    let mut tally = AuditsiftTally::default();
+    // SAFETY: a live result; buffers are sized from the result's own lengths.
+    unsafe {
+        assert_eq!(
+            auditsift_result_tally(result, &mut tally),
+            AuditsiftStatus::Ok
+        );
+        let mut text = vec![0u8; auditsift_result_text_len(result)];
+        let status = auditsift_result_text(result, text.as_mut_ptr(), text.len());
+        assert_eq!(status, AuditsiftStatus::Ok);
+        let tables = (0..20u32)
+            .map(|table| {
+                let mut values = vec![0i64; auditsift_result_table_len(result, table)];
+                let status =
+                    auditsift_result_table(result, table, values.as_mut_ptr(), values.len());
+                assert_eq!(status, AuditsiftStatus::Ok);
+                values
+            })
+            .collect();
+        (tally, text, tables)
+    }
+}
+
+/// `auditsift_parse_batch_utf16` on `docs` gives what `expected` (from their UTF-8) holds.
+///
+/// # Safety
+/// `expected` must be a live result and `filter` NULL or a live filter.
+unsafe fn assert_utf16_is_utf8(
+    expected: *const auditsift::ffi::AuditsiftResult,
+    docs: &[Vec<u16>],
+    filter: *const auditsift::ffi::AuditsiftFilter,
+    flags: u32,
+) {
+    use auditsift::ffi::*;
+    let pointers: Vec<*const u16> = docs.iter().map(|d| d.as_ptr()).collect();
+    let lengths: Vec<usize> = docs.iter().map(Vec::len).collect();
+    let mut result: *mut AuditsiftResult = std::ptr::null_mut();
+    // SAFETY: the documents outlive the call; the caller passes NULL or a live filter.
+    unsafe {
+        let status = auditsift_parse_batch_utf16(
+            pointers.as_ptr(),
+            lengths.as_ptr(),
+            docs.len(),
+            filter,
+            flags,
+            &mut result,
+        );
+        assert_eq!(status, AuditsiftStatus::Ok, "{}", last_error());
+        let (tally16, text16, tables16) = result_contents(result);
+        let (tally8, text8, tables8) = result_contents(expected);
+        assert_eq!(tally16, tally8, "UTF-16 and UTF-8 counts differ");
+        assert!(text16 == text8, "UTF-16 and UTF-8 text differ");
+        assert!(tables16 == tables8, "UTF-16 and UTF-8 tables differ");
+        auditsift_result_free(result);
     }
 }
 

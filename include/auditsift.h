@@ -23,6 +23,14 @@
 #define AUDITSIFT_FLAG_FULL_TREE 2
 
 /*
+ Keep only the text and the tables: the result holds no copy of its records, so it is cheaper
+ to make and to free, and `auditsift_collector_add`, `auditsift_inventory_add`,
+ `auditsift_exposure_add`, `auditsift_pivot_add` and `auditsift_report_add` refuse it with
+ `AUDITSIFT_STATUS_INVALID_ARGUMENT`. For hosts that only read the records out.
+ */
+#define AUDITSIFT_FLAG_TABLES_ONLY 4
+
+/*
  Widest cell, in characters, unless a column says otherwise.
  */
 #define DEFAULT_WIDTH 60
@@ -1019,6 +1027,25 @@ enum AuditsiftStatus auditsift_report_write(const struct AuditsiftReport *report
  `report` must be NULL or live, not used afterwards.
  */
 void auditsift_report_free(struct AuditsiftReport *report);
+
+/*
+ Parses `doc_count` documents given as UTF-16 (native byte order, as a .NET string holds its
+ text): document `i` is the `lengths[i]` units at `documents[i]`. Everything else is as for
+ `auditsift_parse_batch`, whose result this is for the UTF-8 of the same text, a lone surrogate
+ read as U+FFFD; `documents` and `lengths` may be NULL when `doc_count` is 0.
+
+ # Safety
+ `documents` and `lengths` must point to `doc_count` values each, `documents[i]` to
+ `lengths[i]` readable units (it may be NULL when `lengths[i]` is 0) that stay unchanged during
+ the call, `filter` be NULL or a live filter, and `out` a valid pointer to write the result
+ handle to.
+ */
+enum AuditsiftStatus auditsift_parse_batch_utf16(const uint16_t *const *documents,
+                                                 const size_t *lengths,
+                                                 size_t doc_count,
+                                                 const struct AuditsiftFilter *filter,
+                                                 uint32_t flags,
+                                                 struct AuditsiftResult **out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -104,19 +104,10 @@ const CHUNK: usize = 512;
 /// order, so the result does not depend on the number of threads.
 pub fn parse_batch<'a, S: AsRef<str> + Sync>(docs: &'a [S], filter: &Filter) -> ParseOutcome<'a> {
     let chunk_outcome = |(chunk_no, chunk): (usize, &'a [S])| -> ParseOutcome<'a> {
-        let mut out = ParseOutcome::default();
-        let base = chunk_no * CHUNK;
-        for (offset, doc) in chunk.iter().enumerate() {
-            parse_one(base + offset, doc.as_ref(), filter, &mut out);
-        }
-        out
+        parse_chunk(chunk_no * CHUNK, chunk, filter)
     };
     if docs.len() < PARALLEL_THRESHOLD {
-        let mut out = ParseOutcome::default();
-        for (index, doc) in docs.iter().enumerate() {
-            parse_one(index, doc.as_ref(), filter, &mut out);
-        }
-        return out;
+        return parse_chunk(0, docs, filter);
     }
     let parts: Vec<ParseOutcome<'a>> = docs
         .par_chunks(CHUNK)
@@ -131,6 +122,21 @@ pub fn parse_batch<'a, S: AsRef<str> + Sync>(docs: &'a [S], filter: &Filter) -> 
         out.records.extend(part.records);
         out.errors.extend(part.errors);
         out.tally.add(&part.tally);
+    }
+    out
+}
+
+/// Parses part of a batch on the calling thread, as [`parse_batch`] does: `docs[i]` is at
+/// position `first + i` of the batch (the position its record or error is given). For callers that
+/// run their own tasks over a batch and use each chunk's records there and then.
+pub fn parse_chunk<'a, S: AsRef<str>>(
+    first: usize,
+    docs: &'a [S],
+    filter: &Filter,
+) -> ParseOutcome<'a> {
+    let mut out = ParseOutcome::default();
+    for (offset, doc) in docs.iter().enumerate() {
+        parse_one(first + offset, doc.as_ref(), filter, &mut out);
     }
     out
 }

@@ -10,17 +10,16 @@
 //! parsing. Every hit is then confirmed on the parsed record by [`Filter::matches`], since an id can
 //! also appear inside a subject or another field.
 
-use std::sync::LazyLock;
-
-use aho_corasick::AhoCorasick;
 use chrono::{DateTime, Utc};
-use memchr::memmem;
 
 use crate::ip::comparable_address;
 use crate::record::AuditRecord;
-use search::find_ignoring_case;
+use prefilter::{SessionPrefilter, may_be_throttled};
+use units::Unit;
 
+mod prefilter;
 mod search;
+mod units;
 
 /// The filter as given by a user. Empty lists mean "any".
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -103,6 +102,17 @@ impl Filter {
 
     /// Byte prefilter: `false` only when the document cannot match. Cheap next to parsing.
     pub fn may_match(&self, document: &[u8]) -> bool {
+        self.may_match_units(document)
+    }
+
+    /// The prefilter on a document held as UTF-16 units (a .NET string): the same answer as
+    /// [`Filter::may_match`] gives on the document's UTF-8, a lone surrogate standing for U+FFFD
+    /// (as .NET's `Encoding.UTF8` writes it), without making that UTF-8.
+    pub fn may_match_utf16(&self, document: &[u16]) -> bool {
+        self.may_match_units(document)
+    }
+
+    fn may_match_units<U: Unit>(&self, document: &[U]) -> bool {
         match &self.prefilter {
             Some(p) => {
                 p.may_occur_in(document) || (self.spec.keep_throttled && may_be_throttled(document))
@@ -176,109 +186,6 @@ impl Filter {
                 .iter()
                 .any(|w| is(r.user_id.as_deref(), w) || is(r.mailbox_owner_upn.as_deref(), w))
     }
-}
-
-/// True unless the document cannot be a throttled record: `IsThrottled` followed closely by
-/// `true` in any case (`"IsThrottled","Value":"True"`, the same inside a string holding JSON, or
-/// Search-MailboxAuditLog's `IsThrottled:True`). A document with `\u` escapes may spell either
-/// word otherwise, so it is not ruled out.
-fn may_be_throttled(document: &[u8]) -> bool {
-    const NEAR: usize = 48;
-    static NAME: LazyLock<memmem::Finder<'static>> =
-        LazyLock::new(|| memmem::Finder::new(b"IsThrottled"));
-    let found = NAME.find_iter(document).any(|at| {
-        let after = &document[at + 11..document.len().min(at + 11 + NEAR)];
-        after.windows(4).any(|w| w.eq_ignore_ascii_case(b"true"))
-    });
-    found || has_backslash_u(document)
-}
-
-/// Finds any of the session ids in a document, ignoring ASCII case, without parsing it.
-///
-/// One or a few ids are searched one by one in place, with no folded copy of the document (see
-/// [`search`]); many ids share one case-insensitive automaton. When no id is found, a document
-/// with a `\u` escape is checked for an escape of an id character, which would hide an id from
-/// the byte search.
-#[derive(Debug, Clone)]
-struct SessionPrefilter {
-    ids: IdSearch,
-    /// The characters of the ids (both cases), as a bit set over ASCII.
-    id_chars: u128,
-}
-
-/// Few ids are searched one by one; many at once with aho-corasick.
-#[derive(Debug, Clone)]
-enum IdSearch {
-    Few(Vec<Vec<u8>>),
-    Many(AhoCorasick),
-}
-
-/// Up to this many ids, one pass per id beats an automaton.
-const FEW_IDS: usize = 4;
-
-impl SessionPrefilter {
-    /// `None` when there are no ids, or when an id has a character that JSON may write in more
-    /// than one way besides `\u00XX` (the caller then parses everything).
-    fn new<'a>(ids: impl IntoIterator<Item = &'a String>) -> Option<SessionPrefilter> {
-        let ids: Vec<&String> = ids.into_iter().collect();
-        if ids.is_empty() || !ids.iter().all(|id| id.bytes().all(is_plain_json_byte)) {
-            return None;
-        }
-        let id_chars = ids
-            .iter()
-            .flat_map(|id| id.bytes())
-            .flat_map(|b| [b.to_ascii_lowercase(), b.to_ascii_uppercase()])
-            .fold(0u128, |set, b| set | (1u128 << b));
-        let ids = if ids.len() <= FEW_IDS {
-            IdSearch::Few(ids.iter().map(|id| id.as_bytes().to_vec()).collect())
-        } else {
-            let automaton = AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(&ids)
-                .ok()?;
-            IdSearch::Many(automaton)
-        };
-        Some(SessionPrefilter { ids, id_chars })
-    }
-
-    fn may_occur_in(&self, document: &[u8]) -> bool {
-        let (found, has_unicode_escape) = match &self.ids {
-            IdSearch::Few(ids) => {
-                let found = ids.iter().any(|id| find_ignoring_case(document, id));
-                (found, !found && has_backslash_u(document))
-            }
-            IdSearch::Many(ac) => {
-                let found = ac.is_match(document);
-                (found, !found && has_backslash_u(document))
-            }
-        };
-        found || (has_unicode_escape && self.escapes_hide_id_chars(document))
-    }
-
-    /// True when the document writes one of the ids' characters as `\u00XX`.
-    fn escapes_hide_id_chars(&self, haystack: &[u8]) -> bool {
-        memmem::find_iter(haystack, b"\\u00").any(|at| {
-            let hex = haystack.get(at + 4..at + 6);
-            let code = hex
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
-            code.is_some_and(|c| c < 128 && self.id_chars & (1u128 << c) != 0)
-        })
-    }
-}
-
-/// True for the bytes a JSON string holds as themselves unless written as `\u00XX`: printable
-/// ASCII but `"` and `\\` (always escaped) and `/` (may be `\/`). A non-ASCII character may be
-/// written as `\uXXXX`, which the byte search would miss. Real session ids are GUIDs.
-fn is_plain_json_byte(b: u8) -> bool {
-    matches!(b, b' '..=b'~') && !matches!(b, b'"' | b'\\' | b'/')
-}
-
-/// True when `\u` occurs.
-fn has_backslash_u(bytes: &[u8]) -> bool {
-    static BACKSLASH_U: LazyLock<memmem::Finder<'static>> =
-        LazyLock::new(|| memmem::Finder::new(b"\\u"));
-    BACKSLASH_U.find(bytes).is_some()
 }
 
 #[cfg(test)]
@@ -377,11 +284,36 @@ mod tests {
     }
 
     #[test]
-    fn backslash_u_detection() {
-        assert!(has_backslash_u(br"a\u0041"));
-        assert!(!has_backslash_u(br"\\Inbox u"));
-        assert!(!has_backslash_u(b""));
-        assert!(!has_backslash_u(b"\\"));
+    fn utf16_documents_get_the_answer_of_their_utf8() {
+        let many: Vec<String> = (0..10)
+            .map(|i| format!("{i:08}-aaaa-bbbb-cccc-dddddddddddd"))
+            .collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let throttled = Filter::new(FilterSpec {
+            session_ids: vec![SID.into()],
+            users: vec!["megan@contoso.com".into()],
+            keep_throttled: true,
+            ..Default::default()
+        });
+        let docs = [
+            doc(SID),
+            doc(&SID.to_uppercase()),
+            doc("00000007-AAAA-bbbb-CCCC-dddddddddddd"),
+            doc("00000017-AAAA-bbbb-CCCC-dddddddddddd"),
+            doc(SID).replace("6b1c", "\\u0036b1c"),
+            doc("other").replace("Send", "Séñd \\u00e9 €"),
+            r#"{"OperationProperties":[{"Name":"IsThrottled","Value":"True"}]}"#.to_owned(),
+        ];
+        for filter in [filter_sessions(&[SID]), filter_sessions(&many), throttled] {
+            for d in &docs {
+                let wide: Vec<u16> = d.encode_utf16().collect();
+                assert_eq!(
+                    filter.may_match_utf16(&wide),
+                    filter.may_match(d.as_bytes()),
+                    "{d}"
+                );
+            }
+        }
     }
 
     #[test]

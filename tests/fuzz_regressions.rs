@@ -98,6 +98,7 @@ fn ffi_regressions_and_fixtures() {
             [5, 3, 0x3f, 0],
             [7, 1, 0x03, 1],
             [16, 2, 0x05, 2],
+            [9, 6, 0x03, 0],
         ] {
             let mut input = header.to_vec();
             input.extend_from_slice(data);

@@ -924,6 +924,113 @@ internal static class InteropTests
         Check(selected[0].Full != null && ((IDictionary)selected[0].Full["AppAccessContext"]).Contains("UniqueTokenId"), "Full after Select");
     }
 
+    public static void TestFullIsBuiltOnceWhenFirstReadAndCanBeSet()
+    {
+        List<object> docs = new List<object>();
+        for (int i = 0; i < 700; i++)
+        {
+            docs.Add(Doc(Guid(i), Time(i % 60), "Send", "a@contoso.com", i % 2 == 0 ? AttackerSession : null,
+                ",\"Dup\":1,\"dup\":2,\"N\":" + (i - 350) + ",\"Flags\":[true,false],\"Name\":\"n\\u00e9" + i + "\""));
+        }
+        PipelineOptions o = Options(PipelineMode.Convert, null, 300);
+        o.Full = true;
+        List<AuditRecord> records = Records(Run(o, docs, null, null));
+        Equal(700, records.Count, "records");
+        for (int i = 0; i < records.Count; i++)
+        {
+            OrderedDictionary full = records[i].Full;
+            Check(full != null && object.ReferenceEquals(full, records[i].Full), "Full is built once: " + i);
+            Equal(Guid(i), (string)full["ID"], "each record its own tree: " + i);
+            Equal((long)(i - 350), full["n"], "numbers: " + i);
+            Equal(2L, full["Dup"], "a repeated key (in any case) keeps its last value: " + i);
+            Equal("n\u00e9" + i, (string)full["Name"], "text: " + i);
+            IList flags = (IList)full["Flags"];
+            Check(true.Equals(flags[0]) && false.Equals(flags[1]), "booleans: " + i);
+            Equal(i % 2 == 0, full.Contains("SessionId"), "only the fields of the record: " + i);
+        }
+        OrderedDictionary replaced = new OrderedDictionary();
+        records[1].Full = replaced;
+        Check(object.ReferenceEquals(replaced, records[1].Full), "Full can be replaced");
+        records[2].Full = null;
+        Check(records[2].Full == null, "and cleared, before it was ever read");
+        records[3].Full["Added"] = "x";
+        Equal("x", (string)records[3].Full["Added"], "changes to Full stay");
+
+        List<AuditRecord> plain = Records(Run(Options(PipelineMode.Convert, null, 300), docs, null, null));
+        Check(plain[0].Full == null, "no Full without -Full");
+    }
+
+    public static void TestItemsParametersAndFoldersAreReadWhenFirstAsked()
+    {
+        List<AuditRecord> records = Records(Run(Options(PipelineMode.Convert, null, 10), Incident(), null, null));
+        Equal(2, records[0].Folders.Count, "folders of a record");
+        Equal("<s1@contoso.com>", records[0].Folders[1].MessageIds[0], "message id of the second folder");
+        Equal(0, records[0].Items.Count, "no items");
+        Equal("DeleteMessage=True", records[1].Parameters[1].ToString(), "parameters of another record");
+        Equal("Invoice", records[3].Items[0].Subject, "items of a third");
+        Check(object.ReferenceEquals(records[3].Items, records[3].Items), "made once");
+        records[3].Items = new List<AuditItem>();
+        Equal(0, records[3].Items.Count, "and replaceable");
+        AuditRecord empty = new AuditRecord();
+        Check(empty.Items != null && empty.Parameters != null && empty.Folders != null && empty.Full == null, "a new record has empty lists");
+        empty.AuditData = "{}";
+        empty.SessionId = "s";
+        Equal("{}", empty.AuditData, "AuditData");
+        Equal("s", empty.SessionId, "SessionId");
+        Equal((string)Incident()[1], records[1].AuditData, "AuditData is the input text");
+        Equal(AttackerSession, records[1].SessionId, "and the other fields are still read from the batch");
+    }
+
+    public static void TestStringsAreReadAsTheirUtf8WouldBe()
+    {
+        // .NET writes a lone surrogate as U+FFFD in UTF-8: the library reads the strings in place the same way.
+        Equal("x\uFFFDy\uFFFD", Encoding.UTF8.GetString(Encoding.UTF8.GetBytes("x\uD800y\uDC00")), ".NET's UTF-8 of lone surrogates");
+        string escapedSession = "\\u0037c3e91a4-2b5d-4f18-a6c0-d94e2b7f1a5\\u0033";
+        List<object> docs = new List<object>();
+        docs.Add(Doc(Guid(1), Time(1), "Send", "a@contoso.com", AttackerSession, ",\"Item\":{\"Subject\":\"lone \uD800 high \uDFFF low \uD83D\uDE00 pair\"}"));
+        docs.Add(Doc(Guid(2), Time(2), "Send", "\u00e9l\u00e8ve@contoso.com", escapedSession, ",\"Item\":{\"Subject\":\"Caf\u00e9 \u65e5\u672c\"}"));
+        docs.Add(Doc(Guid(3), Time(3), "Send", "a@contoso.com", "other", ",\"Item\":{\"Subject\":\"" + AttackerSession + "\"}"));
+        docs.Add(Doc(Guid(4), Time(4), "Send", "a@contoso.com", "other", null));
+        docs.Add("{\"Id\":\"\uDBFF" + AttackerSession + "\"}\uDC00");
+        List<AuditRecordError> errors = new List<AuditRecordError>();
+        List<AuditRecord> all = Records(Run(Options(PipelineMode.Convert, null, 10), docs, errors, null));
+        Equal(4, all.Count, "records");
+        Equal("lone \uFFFD high \uFFFD low \uD83D\uDE00 pair", all[0].Items[0].Subject, "lone surrogates become U+FFFD, pairs stay");
+        Equal("\u00e9l\u00e8ve@contoso.com", all[1].UserId, "non-ASCII text");
+        Equal("Caf\u00e9 \u65e5\u672c", all[1].Items[0].Subject, "non-ASCII subject");
+        Equal(1, errors.Count, "text after the object is an error");
+        Equal(4L, errors[0].Index, "at its index");
+        Equal((string)docs[4], errors[0].RawText, "with the input's own text");
+
+        AuditFilter f = new AuditFilter();
+        f.SessionIds = new string[] { AttackerSession.ToUpperInvariant() };
+        using (AuditPipeline p = new AuditPipeline(Options(PipelineMode.Select, f, 10)))
+        {
+            foreach (object d in docs) p.Add(d, d);
+            List<AuditRecord> selected = Records(p.Complete().Items);
+            Equal(Guid(1) + "," + Guid(2), Join(Ids(selected)), "the session, written plainly or with escapes, in any case");
+            Equal(5L, p.Tally.Read, "read");
+            Equal(1L, p.Tally.Skipped, "the document without the id is skipped unparsed");
+            Equal(1L, p.Tally.Rejected, "the unreadable one is rejected");
+            Equal(1L, p.Tally.FilteredOut, "the id in a subject is parsed and filtered out");
+        }
+    }
+
+    public static void TestBlankTextIsAnErrorWhateverTheWhiteSpace()
+    {
+        string[] blanks = { "", " ", "\t\r\n", "\u00a0\u2003 \u3000" };
+        foreach (string blank in blanks)
+        {
+            string problem;
+            Check(AuditDocument.From(blank, out problem) == null && problem.Contains("empty"), "blank: [" + blank + "]");
+            Hashtable row = new Hashtable();
+            row["AuditData"] = blank;
+            Check(AuditDocument.From(row, out problem) == null && problem.Contains("empty"), "blank AuditData: [" + blank + "]");
+        }
+        string p2;
+        Equal(" {}", AuditDocument.From(" {}", out p2), "text with white space is kept as it is");
+    }
+
     private static ArrayList Entries(OrderedDictionary d)
     {
         ArrayList list = new ArrayList();

@@ -100,7 +100,6 @@ pub(crate) unsafe fn free_handle<T>(handle: *mut T) {
     });
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

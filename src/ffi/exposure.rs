@@ -143,8 +143,12 @@ pub unsafe extern "C" fn auditsift_exposure_add(
         non_null!(exposure, result);
         // SAFETY: live handles by contract.
         let (e, r) = unsafe { (&mut *exposure, &*result) };
+        let records = match r.records_to_add("auditsift_exposure_add") {
+            Ok(records) => records,
+            Err(status) => return status,
+        };
         add_counts(&mut e.tally, r);
-        for rec in &r.records {
+        for rec in records {
             match e.builder.add(&rec.record) {
                 Added::InScope | Added::ThrottlingOnly => e.tally.matched += 1,
                 Added::OutOfScope => e.tally.filtered_out += 1,
@@ -479,10 +483,14 @@ pub unsafe extern "C" fn auditsift_pivot_add(
                 "the pivot has no key: add an Entra ID session, a message id or an address first",
             );
         }
+        let records = match r.records_to_add("auditsift_pivot_add") {
+            Ok(records) => records,
+            Err(status) => return status,
+        };
         let query = &p.query;
         let pivot = p.pivot.get_or_insert_with(|| Pivot::new(query));
         add_counts(&mut p.tally, r);
-        for rec in &r.records {
+        for rec in records {
             p.handed += 1;
             p.kept += u64::from(pivot.add(&rec.record, p.next_origin + rec.origin));
         }
@@ -547,9 +555,7 @@ fn encode_pivot(found: PivotResult, tally: Tally, flags: u32) -> AuditsiftResult
     // The core gives the records de-duplicated and in time order.
     let records = found.records;
     let mut enc = Encoder::default();
-    for c in &records {
-        enc.record(c.origin, &c.record, flags);
-    }
+    enc.records(&records, flags);
     enc.session_summaries(&found.sessions);
     for (row, a) in found.message_accesses.iter().enumerate() {
         let [m0, m1] = enc.text(Some(&a.internet_message_id));
@@ -567,5 +573,5 @@ fn encode_pivot(found: PivotResult, tally: Tally, flags: u32) -> AuditsiftResult
             );
         }
     }
-    enc.finish(tally, records)
+    enc.finish_records(tally, records, flags)
 }

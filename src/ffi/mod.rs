@@ -7,23 +7,29 @@
 
 pub mod error;
 pub mod exposure;
+mod parts;
+mod pool;
 mod reader;
 pub mod report;
 pub mod result;
 mod tree;
+mod utf16;
 
 use std::slice;
 
-use crate::batch::{Collected, Deduper, RecordError, Tally, parse_batch, sort_by_time};
+use crate::batch::{Collected, Deduper, RecordError, Tally, sort_by_time};
 use crate::filter::{Filter, FilterSpec};
 use crate::session::SessionInventory;
 pub use error::{AuditsiftStatus, auditsift_last_error};
 use error::{fail, free_handle, guard, non_null};
+use parts::{Texts, parse_in_parts};
 pub use result::{
-    AUDITSIFT_FLAG_FULL_TREE, AUDITSIFT_FLAG_NO_RAW, AuditsiftField, AuditsiftNodeKind,
-    AuditsiftResult, AuditsiftSessionValue, AuditsiftTable, AuditsiftTally, AuditsiftWarningKind,
+    AUDITSIFT_FLAG_FULL_TREE, AUDITSIFT_FLAG_NO_RAW, AUDITSIFT_FLAG_TABLES_ONLY, AuditsiftField,
+    AuditsiftNodeKind, AuditsiftResult, AuditsiftSessionValue, AuditsiftTable, AuditsiftTally,
+    AuditsiftWarningKind,
 };
 use result::{Encoder, ROW_WIDTH, TABLE_COUNT};
+pub use utf16::auditsift_parse_batch_utf16;
 
 /// The ABI version this library implements; hosts refuse a library whose version differs.
 pub const AUDITSIFT_ABI_VERSION: u32 = 1;
@@ -268,54 +274,35 @@ pub unsafe extern "C" fn auditsift_parse_batch(
                 );
             }
         }
-        let all = Filter::all();
         // SAFETY: NULL or a live filter.
-        let filter = if filter.is_null() {
-            &all
-        } else {
-            unsafe { &(*filter).compiled }
-        };
-        let mut texts: Vec<&str> = Vec::with_capacity(doc_count);
-        let mut positions: Vec<usize> = Vec::with_capacity(doc_count);
-        let mut utf8_errors = Vec::new();
-        for (i, pair) in offsets.windows(2).enumerate() {
-            let doc = &bytes[pair[0] as usize..pair[1] as usize];
-            match std::str::from_utf8(doc) {
-                Ok(text) => {
-                    texts.push(text);
-                    positions.push(i);
+        let filter = unsafe { filter.as_ref() };
+        let docs: Vec<&[u8]> = offsets
+            .windows(2)
+            .map(|pair| &bytes[pair[0] as usize..pair[1] as usize])
+            .collect();
+        let result = parse_in_parts(&docs, filter, flags, |first, chunk, parse| {
+            let mut texts = Texts {
+                texts: Vec::with_capacity(chunk.len()),
+                positions: Vec::with_capacity(chunk.len()),
+                rejected: Vec::new(),
+                skipped: 0,
+            };
+            for (i, doc) in chunk.iter().enumerate() {
+                match std::str::from_utf8(doc) {
+                    Ok(text) => {
+                        texts.texts.push(text);
+                        texts.positions.push(first + i);
+                    }
+                    Err(e) => texts.rejected.push(RecordError {
+                        index: (first + i) as u64,
+                        source: String::new(),
+                        reason: format!("document is not UTF-8 at byte {}", e.valid_up_to()),
+                        raw: String::from_utf8_lossy(doc).into_owned(),
+                    }),
                 }
-                Err(e) => utf8_errors.push(RecordError {
-                    index: i as u64,
-                    source: String::new(),
-                    reason: format!("document is not UTF-8 at byte {}", e.valid_up_to()),
-                    raw: String::from_utf8_lossy(doc).into_owned(),
-                }),
             }
-        }
-        let outcome = parse_batch(&texts, filter);
-        let mut tally = outcome.tally;
-        tally.read += utf8_errors.len() as u64;
-        tally.rejected += utf8_errors.len() as u64;
-        let mut errors: Vec<RecordError> = outcome
-            .errors
-            .into_iter()
-            .map(|mut e| {
-                e.index = positions[e.index as usize] as u64;
-                e
-            })
-            .chain(utf8_errors)
-            .collect();
-        errors.sort_by_key(|e| e.index);
-        let records: Vec<Collected> = outcome
-            .records
-            .into_iter()
-            .map(|(i, r)| Collected {
-                origin: positions[i] as u64,
-                record: r.into_owned(),
-            })
-            .collect();
-        let result = encode(records, &errors, tally, flags);
+            parse(texts)
+        });
         // SAFETY: checked non-null; the caller owns the written handle.
         unsafe { *out = Box::into_raw(Box::new(result)) };
         AuditsiftStatus::Ok
@@ -329,13 +316,11 @@ fn encode(
     flags: u32,
 ) -> AuditsiftResult {
     let mut enc = Encoder::default();
-    for c in &records {
-        enc.record(c.origin, &c.record, flags);
-    }
+    enc.records(&records, flags);
     for e in errors {
         enc.error(e);
     }
-    enc.finish(tally, records)
+    enc.finish_records(tally, records, flags)
 }
 
 /// Returns a reference to a live result, or records the error.
@@ -521,6 +506,10 @@ pub unsafe extern "C" fn auditsift_collector_add(
         non_null!(collector, result);
         // SAFETY: live handles by contract.
         let (c, r) = unsafe { (&mut *collector, &*result) };
+        let records = match r.records_to_add("auditsift_collector_add") {
+            Ok(records) => records,
+            Err(status) => return status,
+        };
         let mut tally = Tally {
             read: r.tally.read,
             skipped: r.tally.skipped,
@@ -530,7 +519,7 @@ pub unsafe extern "C" fn auditsift_collector_add(
             duplicates: r.tally.duplicates,
             matched: r.tally.matched,
         };
-        for rec in &r.records {
+        for rec in records {
             if c.dedupe.first_time(&rec.record) {
                 c.records.push(Collected {
                     origin: c.next_origin + rec.origin,
@@ -618,12 +607,16 @@ pub unsafe extern "C" fn auditsift_inventory_add(
         non_null!(inventory, result);
         // SAFETY: live handles by contract.
         let (inv, r) = unsafe { (&mut *inventory, &*result) };
+        let records = match r.records_to_add("auditsift_inventory_add") {
+            Ok(records) => records,
+            Err(status) => return status,
+        };
         inv.tally.read += r.tally.read;
         inv.tally.skipped += r.tally.skipped;
         inv.tally.rejected += r.tally.rejected;
         inv.tally.parsed += r.tally.parsed;
         inv.tally.filtered_out += r.tally.filtered_out;
-        for rec in &r.records {
+        for rec in records {
             if inv.dedupe.first_time(&rec.record) {
                 inv.tally.matched += 1;
                 inv.inventory.add(&rec.record);

@@ -174,7 +174,7 @@ fn encode_batch(
     for (item, w) in &warnings {
         enc.warning(*item, w);
     }
-    (enc.finish(tally, records), batch)
+    (enc.finish_records(tally, records, flags), batch)
 }
 
 /// The positions, within the batch and in file order, of its documents and of its unreadable

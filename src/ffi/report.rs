@@ -197,6 +197,9 @@ pub unsafe extern "C" fn auditsift_report_add(
         non_null!(report, result);
         // SAFETY: live handles by contract.
         let (report, result) = unsafe { (&mut *report, &*result) };
+        if let Err(status) = result.records_to_add("auditsift_report_add") {
+            return status;
+        }
         report.add(result);
         AuditsiftStatus::Ok
     })

@@ -1,6 +1,13 @@
 //! `AuditsiftResult`: an immutable result, one UTF-8 text buffer plus integer tables pointing into
 //! it, so a host copies each out once per batch instead of calling once per field.
 
+use std::fmt::{self, Write as _};
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use rayon::prelude::*;
+
+use super::error::{AuditsiftStatus, fail};
+use super::pool::{BYTES, VALUES};
 use super::tree::write_tree;
 use crate::batch::{Collected, RecordError, Tally};
 use crate::input::{Warning, WarningKind};
@@ -245,6 +252,11 @@ impl From<Tally> for AuditsiftTally {
 pub const AUDITSIFT_FLAG_NO_RAW: u32 = 1;
 /// Fill the TREE table with every AuditData field.
 pub const AUDITSIFT_FLAG_FULL_TREE: u32 = 2;
+/// Keep only the text and the tables: the result holds no copy of its records, so it is cheaper
+/// to make and to free, and `auditsift_collector_add`, `auditsift_inventory_add`,
+/// `auditsift_exposure_add`, `auditsift_pivot_add` and `auditsift_report_add` refuse it with
+/// `AUDITSIFT_STATUS_INVALID_ARGUMENT`. For hosts that only read the records out.
+pub const AUDITSIFT_FLAG_TABLES_ONLY: u32 = 4;
 
 /// An immutable result handle.
 #[derive(Debug, Default)]
@@ -257,6 +269,104 @@ pub struct AuditsiftResult {
     pub(crate) records: Vec<Collected>,
     /// The rejected documents of the ERRORS table, for reports built from this result.
     pub(crate) errors: Vec<RecordError>,
+    /// Made with `AUDITSIFT_FLAG_TABLES_ONLY`: `records` is empty however many rows there are.
+    pub(crate) tables_only: bool,
+}
+
+impl Drop for AuditsiftResult {
+    /// The text and table buffers go back to the pool for the next batch.
+    fn drop(&mut self) {
+        BYTES.give(std::mem::take(&mut self.text));
+        for table in &mut self.tables {
+            VALUES.give(std::mem::take(table));
+        }
+    }
+}
+
+impl AuditsiftResult {
+    /// The records for `call` to add to what it builds; fails (INVALID_ARGUMENT) for a result
+    /// made with `AUDITSIFT_FLAG_TABLES_ONLY`, which holds none.
+    pub(crate) fn records_to_add(&self, call: &str) -> Result<&[Collected], AuditsiftStatus> {
+        if self.tables_only {
+            return Err(fail(
+                AuditsiftStatus::InvalidArgument,
+                format!(
+                    "{call}: the result was made with AUDITSIFT_FLAG_TABLES_ONLY and holds no \
+                     records to add; parse the batch without that flag"
+                ),
+            ));
+        }
+        Ok(&self.records)
+    }
+}
+
+/// Something the encoder can write as a record row: the record and its origin.
+pub(crate) trait EncodeRecord: Sync {
+    /// The ORIGINS value of the row.
+    fn origin(&self) -> u64;
+    /// The record.
+    fn record(&self) -> &AuditRecord<'_>;
+}
+
+impl EncodeRecord for Collected {
+    fn origin(&self) -> u64 {
+        self.origin
+    }
+
+    fn record(&self) -> &AuditRecord<'_> {
+        &self.record
+    }
+}
+
+/// Records per encoding task when records are encoded on all cores; fewer than twice this many
+/// are encoded on the calling thread.
+const ENCODE_CHUNK: usize = 256;
+
+/// What a cell of a record table holds, for moving a part's rows behind another's.
+#[derive(Clone, Copy)]
+enum Cell {
+    /// A number that stays as it is (an origin, a kind, a length).
+    Plain,
+    /// A record row of the result.
+    Record,
+    /// A TREE row (-1 for none).
+    Node,
+    /// The offset of a text reference (-1 for absent text).
+    TextOffset,
+}
+
+/// The cells of the record tables other than FIELDS (whose cells are all text references).
+const ITEMS_CELLS: [Cell; 8] = {
+    use Cell::*;
+    [
+        Record, Plain, TextOffset, Plain, TextOffset, Plain, TextOffset, Plain,
+    ]
+};
+const NAME_VALUE_CELLS: [Cell; 5] = {
+    use Cell::*;
+    [Record, TextOffset, Plain, TextOffset, Plain]
+};
+const TREE_CELLS: [Cell; 7] = {
+    use Cell::*;
+    [Record, Node, Plain, TextOffset, Plain, TextOffset, Plain]
+};
+
+/// Where a part's text, records and TREE rows start in the result it is appended to.
+#[derive(Clone, Copy)]
+struct Bases {
+    text: i64,
+    record: i64,
+    node: i64,
+}
+
+/// A `fmt::Write` over the encoder's text buffer.
+struct TextSink<'a>(&'a mut Vec<u8>);
+
+impl fmt::Write for TextSink<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
 }
 
 /// Builds a result's text buffer and tables.
@@ -275,6 +385,32 @@ impl Encoder {
                 self.result.text.extend_from_slice(s.as_bytes());
                 [at, s.len() as i64]
             }
+        }
+    }
+
+    /// A text reference to what `write` appends to the text buffer (present, maybe empty).
+    fn text_written(&mut self, write: impl FnOnce(&mut Vec<u8>)) -> [i64; 2] {
+        let at = self.result.text.len();
+        write(&mut self.result.text);
+        [at as i64, (self.result.text.len() - at) as i64]
+    }
+
+    /// A text reference to a value's `Display` form, or absent.
+    fn text_display(&mut self, value: Option<impl fmt::Display>) -> [i64; 2] {
+        match value {
+            None => [-1, 0],
+            Some(v) => self.text_written(|text| {
+                // Writing to a Vec cannot fail.
+                let _ = write!(TextSink(text), "{v}");
+            }),
+        }
+    }
+
+    /// A text reference to a time as `format_utc` writes it.
+    fn text_time(&mut self, t: Option<&DateTime<Utc>>) -> [i64; 2] {
+        match t {
+            None => [-1, 0],
+            Some(t) => self.text_written(|text| write_utc(text, t)),
         }
     }
 
@@ -305,49 +441,60 @@ impl Encoder {
         self.result.count += 1;
         self.row(AuditsiftTable::Origins, &[origin as i64]);
         let flag = |b: bool| if b { "True" } else { "False" };
-        // Values that are not text already are rendered here; the rest are written as they are.
-        let time = r.creation_time.as_ref().map(format_utc);
-        let record_type = r.record_type.map(|t| t.to_string());
-        let address = r.client_address.map(|a| a.to_string());
-        let logon_type = r.logon_type.map(|l| l.to_string());
-        let operation_count = r.operation_count.map(|c| c.to_string());
+        // Values that are not text already are written straight into the text buffer.
+        let mut fields = [0i64; 2 * FIELD_COUNT];
+        let mut put = |field: AuditsiftField, reference: [i64; 2]| {
+            fields[2 * field as usize..2 * field as usize + 2].copy_from_slice(&reference);
+        };
+        use AuditsiftField as F;
+        put(F::CreationTime, self.text_time(r.creation_time.as_ref()));
+        put(F::Id, self.text(r.id.as_deref()));
+        put(F::Operation, self.text(r.operation.as_deref()));
+        put(F::RecordType, self.text_display(r.record_type));
+        put(F::RecordTypeName, self.text(r.record_type_name.as_deref()));
+        put(F::Workload, self.text(r.workload.as_deref()));
+        put(F::ResultStatus, self.text(r.result_status.as_deref()));
+        put(F::UserId, self.text(r.user_id.as_deref()));
+        put(F::UserKey, self.text(r.user_key.as_deref()));
+        put(F::UserType, self.text(r.user_type.as_deref()));
+        put(F::OrganizationId, self.text(r.organization_id.as_deref()));
+        put(F::ClientIp, self.text(r.client_ip.as_deref()));
+        put(F::ClientAddress, self.text_display(r.client_address));
+        put(F::SessionId, self.text(r.session_id.as_deref()));
+        put(F::AadSessionId, self.text(r.aad_session_id.as_deref()));
+        put(
+            F::ClientIpAddress,
+            self.text(r.client_ip_address.as_deref()),
+        );
+        put(
+            F::ClientInfoString,
+            self.text(r.client_info_string.as_deref()),
+        );
+        put(F::LogonType, self.text_display(r.logon_type));
+        put(F::ExternalAccess, self.text(r.external_access.map(flag)));
+        put(
+            F::MailboxOwnerUpn,
+            self.text(r.mailbox_owner_upn.as_deref()),
+        );
+        put(F::MailboxGuid, self.text(r.mailbox_guid.as_deref()));
+        put(F::LogonUserSid, self.text(r.logon_user_sid.as_deref()));
+        put(F::AppId, self.text(r.app_id.as_deref()));
+        put(F::ClientAppId, self.text(r.client_app_id.as_deref()));
+        put(
+            F::OriginatingServer,
+            self.text(r.originating_server.as_deref()),
+        );
+        put(
+            F::MailAccessType,
+            self.text(r.mail_access_type.map(|t| t.as_str())),
+        );
+        put(F::IsThrottled, self.text(r.is_throttled.map(flag)));
+        put(F::OperationCount, self.text_display(r.operation_count));
+        let raw = (flags & AUDITSIFT_FLAG_NO_RAW == 0).then_some(&*r.raw);
+        put(F::AuditData, self.text(raw));
         let detail = r.detail();
-        let values: [Option<&str>; FIELD_COUNT] = [
-            time.as_deref(),
-            r.id.as_deref(),
-            r.operation.as_deref(),
-            record_type.as_deref(),
-            r.record_type_name.as_deref(),
-            r.workload.as_deref(),
-            r.result_status.as_deref(),
-            r.user_id.as_deref(),
-            r.user_key.as_deref(),
-            r.user_type.as_deref(),
-            r.organization_id.as_deref(),
-            r.client_ip.as_deref(),
-            address.as_deref(),
-            r.session_id.as_deref(),
-            r.aad_session_id.as_deref(),
-            r.client_ip_address.as_deref(),
-            r.client_info_string.as_deref(),
-            logon_type.as_deref(),
-            r.external_access.map(flag),
-            r.mailbox_owner_upn.as_deref(),
-            r.mailbox_guid.as_deref(),
-            r.logon_user_sid.as_deref(),
-            r.app_id.as_deref(),
-            r.client_app_id.as_deref(),
-            r.originating_server.as_deref(),
-            r.mail_access_type.map(|t| t.as_str()),
-            r.is_throttled.map(flag),
-            operation_count.as_deref(),
-            (flags & AUDITSIFT_FLAG_NO_RAW == 0).then_some(&*r.raw),
-            Some(&detail),
-        ];
-        for v in values {
-            let t = self.text(v);
-            self.row(AuditsiftTable::Fields, &t);
-        }
+        put(F::Detail, self.text(Some(&detail)));
+        self.row(AuditsiftTable::Fields, &fields);
         for item in &r.items {
             let role = item.role as i64;
             let [s0, s1] = self.text(item.subject.as_deref());
@@ -374,6 +521,153 @@ impl Encoder {
             // Only a record read after its lone surrogates were replaced gets here.
             if let Some(repaired) = replace_lone_surrogates(&r.raw) {
                 write_tree(self, n, &repaired);
+            }
+        }
+    }
+
+    /// Adds records with all their tables, on all cores for many records: the text and tables
+    /// are byte for byte those of adding them one by one with [`Encoder::record`].
+    pub(crate) fn records<R: EncodeRecord>(&mut self, records: &[R], flags: u32) {
+        if records.len() < 2 * ENCODE_CHUNK {
+            for r in records {
+                self.record(r.origin(), r.record(), flags);
+            }
+            return;
+        }
+        let parts: Vec<Encoder> = records
+            .par_chunks(ENCODE_CHUNK)
+            .map(|chunk| {
+                let mut part = Encoder::default();
+                part.reserve_for(chunk.iter().map(EncodeRecord::record), flags);
+                for r in chunk {
+                    part.record(r.origin(), r.record(), flags);
+                }
+                part
+            })
+            .collect();
+        self.append_parts(parts, &[]);
+    }
+
+    /// Appends, in order, encoders that hold only records (written by [`Encoder::record`]): the
+    /// text and tables become byte for byte those of writing all the records to this one. Room is
+    /// left for `then_errors`, to be added next.
+    pub(crate) fn append_parts(&mut self, mut parts: Vec<Encoder>, then_errors: &[RecordError]) {
+        // Where each part's text, records and tree rows will start, then each part's references
+        // moved there (on all cores), then the parts joined in order.
+        let tree_rows = |e: &Encoder| {
+            (e.table_len(AuditsiftTable::Tree) / ROW_WIDTH[AuditsiftTable::Tree as usize]) as i64
+        };
+        let mut bases = Vec::with_capacity(parts.len());
+        let mut next = Bases {
+            text: self.result.text.len() as i64,
+            record: self.result.count as i64,
+            node: tree_rows(self),
+        };
+        for part in &parts {
+            bases.push(next);
+            next.text += part.result.text.len() as i64;
+            next.record += part.result.count as i64;
+            next.node += tree_rows(part);
+        }
+        if parts.len() > 1 {
+            parts
+                .par_iter_mut()
+                .zip(bases)
+                .for_each(|(part, bases)| part.shift_records(bases));
+        } else if let (Some(part), Some(&bases)) = (parts.first_mut(), bases.first()) {
+            part.shift_records(bases);
+        }
+        let text: usize = parts.iter().map(|p| p.result.text.len()).sum();
+        self.reserve_text(text + errors_text(then_errors));
+        self.reserve_table(
+            AuditsiftTable::Errors,
+            ROW_WIDTH[AuditsiftTable::Errors as usize] * then_errors.len(),
+        );
+        self.result.errors.reserve(then_errors.len());
+        for (table, _) in RECORD_TABLES {
+            let values: usize = parts
+                .iter()
+                .map(|p| p.result.tables[table as usize].len())
+                .sum();
+            self.reserve_table(table, values);
+        }
+        for part in parts {
+            debug_assert!(part.result.errors.is_empty());
+            self.result.text.extend_from_slice(&part.result.text);
+            for (table, _) in RECORD_TABLES {
+                let values = &part.result.tables[table as usize];
+                self.result.tables[table as usize].extend_from_slice(values);
+            }
+            self.result.count += part.result.count;
+        }
+    }
+
+    /// Reserves room for `records` in the text buffer and the tables every record fills.
+    pub(crate) fn reserve_for<'r, 'a: 'r>(
+        &mut self,
+        records: impl ExactSizeIterator<Item = &'r AuditRecord<'a>>,
+        flags: u32,
+    ) {
+        /// Text of the fields of a record without its raw AuditData, roughly.
+        const FIELDS_TEXT: usize = 768;
+        let count = records.len();
+        let raw: usize = if flags & AUDITSIFT_FLAG_NO_RAW == 0 {
+            records.map(|r| r.raw.len()).sum()
+        } else {
+            0
+        };
+        self.reserve_text(raw + FIELDS_TEXT * count);
+        self.reserve_table(AuditsiftTable::Origins, count);
+        self.reserve_table(AuditsiftTable::Fields, 2 * FIELD_COUNT * count);
+    }
+
+    /// Makes room for `more` bytes of text, with a pooled buffer while the text is empty.
+    fn reserve_text(&mut self, more: usize) {
+        let text = &mut self.result.text;
+        if text.is_empty() && text.capacity() < more {
+            *text = BYTES.take(more);
+        } else {
+            text.reserve(more);
+        }
+    }
+
+    /// Makes room for `more` values in a table, with a pooled buffer while the table is empty.
+    fn reserve_table(&mut self, table: AuditsiftTable, more: usize) {
+        let values = &mut self.result.tables[table as usize];
+        if values.is_empty() && values.capacity() < more {
+            *values = VALUES.take(more);
+        } else {
+            values.reserve(more);
+        }
+    }
+
+    /// Moves the text references and row numbers of an encoder that holds only records to
+    /// where its text, records and tree rows will start once appended to another.
+    fn shift_records(&mut self, bases: Bases) {
+        let text = |v: &mut i64| {
+            if *v >= 0 {
+                *v += bases.text
+            }
+        };
+        for (table, cells) in RECORD_TABLES {
+            let values = &mut self.result.tables[table as usize];
+            match cells {
+                None => values
+                    .chunks_exact_mut(2)
+                    .for_each(|pair| text(&mut pair[0])),
+                Some(cells) => {
+                    for row in values.chunks_exact_mut(cells.len()) {
+                        for (v, cell) in row.iter_mut().zip(cells) {
+                            match cell {
+                                Cell::Plain => {}
+                                Cell::Record => *v += bases.record,
+                                Cell::Node if *v >= 0 => *v += bases.node,
+                                Cell::Node => {}
+                                Cell::TextOffset => text(v),
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -471,5 +765,180 @@ impl Encoder {
         self.result.tally = tally.into();
         self.result.records = records;
         self.result
+    }
+
+    /// Finishes a result that keeps no records (`AUDITSIFT_FLAG_TABLES_ONLY`): adding it to
+    /// anything is refused.
+    pub(crate) fn finish_tables_only(self, tally: Tally) -> AuditsiftResult {
+        let mut result = self.finish(tally, Vec::new());
+        result.tables_only = true;
+        result
+    }
+
+    /// Finishes a result whose records were encoded with `flags`: with
+    /// `AUDITSIFT_FLAG_TABLES_ONLY` the records are dropped (on all cores) and the result refuses
+    /// to be added anywhere; otherwise it keeps them.
+    pub(crate) fn finish_records(
+        self,
+        tally: Tally,
+        records: Vec<Collected>,
+        flags: u32,
+    ) -> AuditsiftResult {
+        if flags & AUDITSIFT_FLAG_TABLES_ONLY != 0 {
+            drop_all(records);
+            return self.finish_tables_only(tally);
+        }
+        self.finish(tally, records)
+    }
+}
+
+/// The text [`Encoder::error`] writes for `errors`.
+fn errors_text(errors: &[RecordError]) -> usize {
+    errors
+        .iter()
+        .map(|e| e.source.len() + 2 + e.reason.len() + e.raw.len())
+        .sum()
+}
+
+/// Drops many values on all cores.
+fn drop_all<R: Send>(values: Vec<R>) {
+    if values.len() < 2 * ENCODE_CHUNK {
+        drop(values);
+    } else {
+        values
+            .into_par_iter()
+            .with_min_len(ENCODE_CHUNK)
+            .for_each(drop);
+    }
+}
+
+/// The tables [`Encoder::record`] writes, with what their cells hold (`None`: FIELDS, whose cells
+/// are text references, offset then length).
+const RECORD_TABLES: [(AuditsiftTable, Option<&[Cell]>); 6] = [
+    (AuditsiftTable::Origins, Some(&[Cell::Plain])),
+    (AuditsiftTable::Fields, None),
+    (AuditsiftTable::Items, Some(&ITEMS_CELLS)),
+    (AuditsiftTable::Parameters, Some(&NAME_VALUE_CELLS)),
+    (AuditsiftTable::Folders, Some(&NAME_VALUE_CELLS)),
+    (AuditsiftTable::Tree, Some(&TREE_CELLS)),
+];
+
+/// Writes a time exactly as [`format_utc`] does (`2026-03-02T07:01:05.25Z`), without going through
+/// chrono's format strings; years outside 0..=9999 and leap seconds take `format_utc` itself.
+fn write_utc(out: &mut Vec<u8>, t: &DateTime<Utc>) {
+    let nanos = t.timestamp_subsec_nanos();
+    let year = t.year();
+    if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 {
+        out.extend_from_slice(format_utc(t).as_bytes());
+        return;
+    }
+    let digits = |out: &mut Vec<u8>, value: u32, width: u32| {
+        for place in (0..width).rev() {
+            out.push(b'0' + (value / 10u32.pow(place) % 10) as u8);
+        }
+    };
+    digits(out, year as u32, 4);
+    out.push(b'-');
+    digits(out, t.month(), 2);
+    out.push(b'-');
+    digits(out, t.day(), 2);
+    out.push(b'T');
+    digits(out, t.hour(), 2);
+    out.push(b':');
+    digits(out, t.minute(), 2);
+    out.push(b':');
+    digits(out, t.second(), 2);
+    if nanos > 0 {
+        out.push(b'.');
+        let mut value = nanos;
+        let mut width = 9;
+        while value.is_multiple_of(10) {
+            value /= 10;
+            width -= 1;
+        }
+        digits(out, value, width);
+    }
+    out.push(b'Z');
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::record::parse_record;
+
+    #[test]
+    fn records_on_all_cores_are_written_as_one_by_one() {
+        let docs: Vec<String> = (0..1500)
+            .map(|i| match i % 3 {
+                0 => format!(
+                    r#"{{"CreationTime":"2026-03-02T07:00:{:02}","Id":"{i}","Operation":"HardDelete","AffectedItems":[{{"Subject":"S{i}","ParentFolder":{{"Path":"\\Inbox"}}}}],"Nested":{{"a":[1,{{"b":null}}]}}}}"#,
+                    i % 60
+                ),
+                1 => format!(
+                    r#"{{"Id":"{i}","Operation":"MailItemsAccessed","Folders":[{{"Path":"\\Inbox","FolderItems":[{{"InternetMessageId":"<{i}@x>"}}]}},{{"Path":"\\Sent"}}]}}"#
+                ),
+                _ => format!(
+                    r#"{{"Id":"{i}","Parameters":[{{"Name":"Name","Value":"r"}}],"ClientIP":"10.0.0.{}:443"}}"#,
+                    i % 250
+                ),
+            })
+            .collect();
+        let records: Vec<Collected> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| Collected {
+                origin: 3 * i as u64,
+                record: parse_record(d).expect("valid").into_owned(),
+            })
+            .collect();
+        for flags in [0, AUDITSIFT_FLAG_NO_RAW | AUDITSIFT_FLAG_FULL_TREE] {
+            let mut one_by_one = Encoder::default();
+            let mut parallel = Encoder::default();
+            // Something before the records, as a pivot's result may have.
+            for enc in [&mut one_by_one, &mut parallel] {
+                enc.record(7, &records[0].record, flags);
+            }
+            for c in &records {
+                one_by_one.record(c.origin, &c.record, flags);
+            }
+            parallel.records(&records, flags);
+            assert!(records.len() >= 4 * ENCODE_CHUNK);
+            assert_eq!(parallel.result.text, one_by_one.result.text);
+            assert_eq!(parallel.result.tables, one_by_one.result.tables);
+            assert_eq!(parallel.result.count, one_by_one.result.count);
+        }
+    }
+
+    #[test]
+    fn times_are_written_as_format_utc_writes_them() {
+        let mut times = vec![
+            Utc.with_ymd_and_hms(2026, 3, 2, 7, 1, 5).unwrap(),
+            Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap(),
+            Utc.with_ymd_and_hms(10000, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(-5, 6, 7, 8, 9, 10).unwrap(),
+        ];
+        let leap = chrono::NaiveDate::from_ymd_opt(2016, 12, 31)
+            .and_then(|d| d.and_hms_nano_opt(23, 59, 59, 1_500_000_000))
+            .map(|t| t.and_utc());
+        times.extend(leap);
+        for nanos in [1, 10, 250_000_000, 123_456_789, 999_999_999, 100_000] {
+            times.push(times[0] + chrono::Duration::nanoseconds(nanos));
+        }
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..2000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let ms = (seed % 400_000_000_000_000) as i64 - 62_000_000_000_000;
+            times.extend(DateTime::from_timestamp_millis(ms));
+        }
+        for t in times {
+            let mut written = Vec::new();
+            write_utc(&mut written, &t);
+            assert_eq!(String::from_utf8(written).unwrap(), format_utc(&t), "{t:?}");
+        }
     }
 }

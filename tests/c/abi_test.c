@@ -163,6 +163,9 @@ static void test_error_paths(void) {
   CHECK(n > 0 && n == auditsift_last_error(NULL, 0));
   offsets[0] = 3; offsets[1] = 2;
   CHECK(auditsift_parse_batch(data, 4, offsets, 1, NULL, 0, &r) == AUDITSIFT_STATUS_OUT_OF_BOUNDS);
+  /* No documents: the one offset must still be within the data. */
+  CHECK(auditsift_parse_batch(NULL, 0, offsets, 0, NULL, 0, &r) == AUDITSIFT_STATUS_OUT_OF_BOUNDS);
+  offsets[0] = 0;
   CHECK(auditsift_parse_batch(NULL, 0, offsets, 0, NULL, 0, &r) == AUDITSIFT_STATUS_OK);
   CHECK(auditsift_result_count(r) == 0 && auditsift_result_text_len(r) == 0);
   AuditsiftFilter *f = NULL;
@@ -480,12 +483,13 @@ static void test_report(void) {
   CHECK(strstr(html, "\"source\":\"record 9\"}") != NULL); /* the bad document */
   CHECK(strstr(html, "\"reason\":\"no AuditData\",\"source\":\"record 10\"}") != NULL);
   CHECK(strstr(html, "\"ThrottledWindows\":[{") != NULL);
-  CHECK(strstr(html, "\"raw\":\"{\\\"CreationTime\\\":\\\"2026-03-02T10:00:00\\\"") != NULL);
+  /* The records' AuditData travels as compressed chunks in its own element. */
+  CHECK(strstr(html, "<script id=\"auditsift-raw\" type=\"application/json\">{\"encoding\":\"gzip+base64\",\"chunks\":[{") != NULL);
   free(html);
   CHECK(auditsift_report_write(rep, (const uint8_t *)path, strlen(path), AUDITSIFT_FLAG_NO_RAW) == AUDITSIFT_STATUS_OK);
   html = slurp(path, &lean_len);
   CHECK(html != NULL && lean_len < full_len);
-  CHECK(strstr(html, "\"raw\":\"{\\\"CreationTime\\\":\\\"2026-03-02T10:00:00\\\"") == NULL);
+  CHECK(strstr(html, "<script id=\"auditsift-raw\" type=\"application/json\">null</script>") != NULL);
   CHECK(strstr(html, "\"source\":\"record 9\"}") != NULL);
   free(html);
   CHECK(remove(path) == 0);
@@ -517,6 +521,121 @@ static void test_report(void) {
   auditsift_report_free(NULL);
 }
 
+/* The UTF-16 of UTF-8 text (1- to 3-byte sequences), as a .NET string holds it. */
+static size_t widen(const char *utf8, uint16_t *out) {
+  const uint8_t *s = (const uint8_t *)utf8;
+  size_t n = 0;
+  while (*s) {
+    if (*s < 0x80) {
+      out[n++] = *s++;
+    } else if ((*s & 0xe0) == 0xc0) {
+      out[n++] = (uint16_t)(((s[0] & 0x1f) << 6) | (s[1] & 0x3f));
+      s += 2;
+    } else {
+      out[n++] = (uint16_t)(((s[0] & 0x0f) << 12) | ((s[1] & 0x3f) << 6) | (s[2] & 0x3f));
+      s += 3;
+    }
+  }
+  return n;
+}
+
+/* True when two results have the same counts, text and record tables. */
+static int same_result(const AuditsiftResult *a, const AuditsiftResult *b) {
+  AuditsiftTally ta, tb;
+  CHECK(auditsift_result_tally(a, &ta) == AUDITSIFT_STATUS_OK && auditsift_result_tally(b, &tb) == AUDITSIFT_STATUS_OK);
+  if (memcmp(&ta, &tb, sizeof ta) != 0 || auditsift_result_count(a) != auditsift_result_count(b)) return 0;
+  size_t n = auditsift_result_text_len(a);
+  if (n != auditsift_result_text_len(b)) return 0;
+  uint8_t *xa = text(a), *xb = text(b);
+  int same = memcmp(xa, xb, n) == 0;
+  free(xa);
+  free(xb);
+  AuditsiftTable tables[] = {AUDITSIFT_TABLE_ORIGINS, AUDITSIFT_TABLE_FIELDS, AUDITSIFT_TABLE_ITEMS, AUDITSIFT_TABLE_PARAMETERS,
+                             AUDITSIFT_TABLE_FOLDERS, AUDITSIFT_TABLE_ERRORS, AUDITSIFT_TABLE_TREE};
+  for (size_t i = 0; same && i < sizeof tables / sizeof tables[0]; i++) {
+    size_t la, lb;
+    int64_t *va = table(a, tables[i], &la), *vb = table(b, tables[i], &lb);
+    same = la == lb && (la == 0 || memcmp(va, vb, la * sizeof *va) == 0);
+    free(va);
+    free(vb);
+  }
+  return same;
+}
+
+static void test_utf16_and_tables_only(void) {
+  /* The valid documents of DOCS, plus one with a lone surrogate, which UTF-8 holds as U+FFFD. */
+  const char *utf8[NDOCS];
+  size_t count = 0;
+  for (size_t i = 0; i < NDOCS; i++)
+    if (i != 4) utf8[count++] = DOCS[i];
+  utf8[count++] = "{\"Id\":\"lone\",\"Operation\":\"x\xef\xbf\xbdy\",\"SessionId\":\"11111111-2222-3333-4444-555555555555\"}";
+  uint16_t wide[NDOCS][512];
+  const uint16_t *pointers[NDOCS];
+  size_t lengths[NDOCS];
+  uint64_t offsets[NDOCS + 1];
+  uint8_t bytes[4096];
+  size_t at = 0;
+  for (size_t i = 0; i < count; i++) {
+    lengths[i] = widen(utf8[i], wide[i]);
+    pointers[i] = wide[i];
+    offsets[i] = at;
+    memcpy(bytes + at, utf8[i], strlen(utf8[i]));
+    at += strlen(utf8[i]);
+  }
+  offsets[count] = at;
+  for (size_t i = 0; i < lengths[count - 1]; i++)
+    if (wide[count - 1][i] == 0xfffd) wide[count - 1][i] = 0xd800;
+
+  AuditsiftFilter *f = NULL;
+  const char *sid = "11111111-2222-3333-4444-555555555555";
+  CHECK(auditsift_filter_new(&f) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_filter_add(f, AUDITSIFT_FILTER_FIELD_SESSION_ID, (const uint8_t *)sid, strlen(sid)) == AUDITSIFT_STATUS_OK);
+  const AuditsiftFilter *filters[] = {NULL, f};
+  for (size_t k = 0; k < 2; k++) {
+    AuditsiftResult *from8 = NULL, *from16 = NULL;
+    CHECK(auditsift_parse_batch(bytes, at, offsets, count, filters[k], AUDITSIFT_FLAG_FULL_TREE, &from8) == AUDITSIFT_STATUS_OK);
+    CHECK(auditsift_parse_batch_utf16(pointers, lengths, count, filters[k], AUDITSIFT_FLAG_FULL_TREE, &from16) == AUDITSIFT_STATUS_OK);
+    CHECK(auditsift_result_count(from16) == (k == 0 ? 5u : 4u));
+    CHECK(same_result(from8, from16));
+    auditsift_result_free(from8);
+    auditsift_result_free(from16);
+  }
+
+  AuditsiftResult *r = NULL;
+  CHECK(auditsift_parse_batch_utf16(NULL, NULL, 0, NULL, 0, &r) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_result_count(r) == 0);
+  auditsift_result_free(r);
+  CHECK(auditsift_parse_batch_utf16(NULL, lengths, 1, NULL, 0, &r) == AUDITSIFT_STATUS_NULL_ARGUMENT);
+  CHECK(auditsift_parse_batch_utf16(pointers, lengths, 1, NULL, 0, NULL) == AUDITSIFT_STATUS_NULL_ARGUMENT);
+  const uint16_t *missing[1] = {NULL};
+  size_t one[1] = {1};
+  CHECK(auditsift_parse_batch_utf16(missing, one, 1, NULL, 0, &r) == AUDITSIFT_STATUS_NULL_ARGUMENT);
+  one[0] = 0;
+  CHECK(auditsift_parse_batch_utf16(missing, one, 1, NULL, 0, &r) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_result_count(r) == 0 && auditsift_result_table_len(r, AUDITSIFT_TABLE_ERRORS) == 5);
+  auditsift_result_free(r);
+
+  /* A result that keeps only its tables reads like any other and refuses to be added. */
+  AuditsiftResult *full = NULL, *tables_only = NULL;
+  CHECK(auditsift_parse_batch_utf16(pointers, lengths, count, NULL, 0, &full) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_parse_batch_utf16(pointers, lengths, count, NULL, AUDITSIFT_FLAG_TABLES_ONLY, &tables_only) == AUDITSIFT_STATUS_OK);
+  CHECK(same_result(full, tables_only));
+  AuditsiftCollector *c = NULL;
+  AuditsiftInventory *inv = NULL;
+  CHECK(auditsift_collector_new(&c) == AUDITSIFT_STATUS_OK && auditsift_inventory_new(&inv) == AUDITSIFT_STATUS_OK);
+  CHECK(auditsift_collector_add(c, tables_only) == AUDITSIFT_STATUS_INVALID_ARGUMENT);
+  char msg[256];
+  size_t n = auditsift_last_error((uint8_t *)msg, sizeof msg);
+  CHECK(n > 0 && n < sizeof msg && strstr(msg, "AUDITSIFT_FLAG_TABLES_ONLY") != NULL);
+  CHECK(auditsift_inventory_add(inv, tables_only) == AUDITSIFT_STATUS_INVALID_ARGUMENT);
+  CHECK(auditsift_collector_add(c, full) == AUDITSIFT_STATUS_OK);
+  auditsift_collector_free(c);
+  auditsift_inventory_free(inv);
+  auditsift_result_free(full);
+  auditsift_result_free(tables_only);
+  auditsift_filter_free(f);
+}
+
 static void *worker(void *arg) {
   (void)arg;
   for (int i = 0; i < 50; i++) {
@@ -540,6 +659,7 @@ int main(void) {
   test_error_paths();
   test_reader();
   test_exposure_and_pivot();
+  test_utf16_and_tables_only();
   test_report();
   pthread_t a, b;
   CHECK(pthread_create(&a, NULL, worker, NULL) == 0);

@@ -109,13 +109,134 @@ namespace AuditSift
     internal sealed class RecordTable
     {
         private const int FieldRow = 2 * (int)NativeField.Count;
+        private const int ItemRow = 8;
+        private const int NameValueRow = 5;
         private readonly byte[] text;
         private readonly long[] fields;
+        private readonly long[] items;
+        private readonly long[] parameters;
+        private readonly long[] folders;
+        // For each record, where its rows of each table start (in values); one more entry ends the last.
+        private readonly long[] itemsAt;
+        private readonly long[] parametersAt;
+        private readonly long[] foldersAt;
+        private string[] values;
 
-        internal RecordTable(byte[] text, long[] fields)
+        /// <summary>The tables of <paramref name="count"/> records; every row of the other tables names its record.</summary>
+        internal RecordTable(ResultData data, long count)
         {
-            this.text = text;
-            this.fields = fields;
+            text = data.TextBytes;
+            fields = data.Table(NativeTable.Fields);
+            items = data.Table(NativeTable.Items);
+            parameters = data.Table(NativeTable.Parameters);
+            folders = data.Table(NativeTable.Folders);
+            itemsAt = RowStarts(items, ItemRow, count);
+            parametersAt = RowStarts(parameters, NameValueRow, count);
+            foldersAt = RowStarts(folders, NameValueRow, count);
+        }
+
+        /// <summary>
+        /// Where each record's rows start in a table whose rows begin with their record (the library writes a
+        /// record's rows together, in record order).
+        /// </summary>
+        private static long[] RowStarts(long[] table, int width, long count)
+        {
+            long[] starts = new long[count + 1];
+            long at = 0;
+            for (long record = 0; record <= count; record++)
+            {
+                while (at + width <= table.Length && table[at] < record)
+                {
+                    if (table[at] < 0 || (record > 0 && table[at] < record - 1))
+                    {
+                        throw new InvalidOperationException("AuditSift: a native table names record " + table[at]
+                            + " out of order.");
+                    }
+                    at += width;
+                }
+                starts[record] = at;
+            }
+            if (at + width <= table.Length)
+            {
+                throw new InvalidOperationException("AuditSift: a native table names record " + table[at] + " of " + count + ".");
+            }
+            return starts;
+        }
+
+        /// <summary>The items of a record.</summary>
+        internal List<AuditItem> Items(int row)
+        {
+            List<AuditItem> list = new List<AuditItem>((int)((itemsAt[row + 1] - itemsAt[row]) / ItemRow));
+            for (long at = itemsAt[row]; at < itemsAt[row + 1]; at += ItemRow)
+            {
+                AuditItem item = new AuditItem();
+                item.Role = Decoder.RoleName(items[at + 1]);
+                item.Subject = Decode(items[at + 2], items[at + 3]);
+                item.InternetMessageId = Decode(items[at + 4], items[at + 5]);
+                item.Folder = Decode(items[at + 6], items[at + 7]);
+                list.Add(item);
+            }
+            return list;
+        }
+
+        /// <summary>The parameters of a record.</summary>
+        internal List<AuditParameter> Parameters(int row)
+        {
+            List<AuditParameter> list = new List<AuditParameter>((int)((parametersAt[row + 1] - parametersAt[row]) / NameValueRow));
+            for (long at = parametersAt[row]; at < parametersAt[row + 1]; at += NameValueRow)
+            {
+                AuditParameter p = new AuditParameter();
+                p.Name = Decode(parameters[at + 1], parameters[at + 2]);
+                p.Value = Decode(parameters[at + 3], parameters[at + 4]);
+                list.Add(p);
+            }
+            return list;
+        }
+
+        /// <summary>
+        /// The MailItemsAccessed folders of a record: one row per message; consecutive rows with the same path
+        /// reference are one folder, and a folder without messages has one row whose message reference is -1.
+        /// </summary>
+        internal List<AuditFolder> Folders(int row)
+        {
+            List<AuditFolder> list = new List<AuditFolder>();
+            AuditFolder current = null;
+            long currentPath = -2, currentPathLength = -2;
+            for (long at = foldersAt[row]; at < foldersAt[row + 1]; at += NameValueRow)
+            {
+                if (current == null || folders[at + 1] != currentPath || folders[at + 2] != currentPathLength)
+                {
+                    current = new AuditFolder();
+                    current.Path = Decode(folders[at + 1], folders[at + 2]);
+                    currentPath = folders[at + 1];
+                    currentPathLength = folders[at + 2];
+                    list.Add(current);
+                }
+                string id = Decode(folders[at + 3], folders[at + 4]);
+                if (id != null)
+                {
+                    current.MessageIds.Add(id);
+                }
+            }
+            return list;
+        }
+
+        private string Decode(long offset, long length)
+        {
+            if (offset < 0 || length < 0 || offset + length > text.Length)
+            {
+                return null;
+            }
+            return length == 0 ? string.Empty : Encoding.UTF8.GetString(text, (int)offset, (int)length);
+        }
+
+        /// <summary>
+        /// Room for the decoded field values of every row (FieldCount per row), made when a record first
+        /// reads or sets one: one array per batch rather than one per record.
+        /// </summary>
+        internal string[] Values
+        {
+            get { return values ?? (values = new string[fields.Length / 2]); }
         }
 
         /// <summary>The text of a field of a row, or null when absent.</summary>
@@ -142,6 +263,285 @@ namespace AuditSift
                 return null;
             }
             return IsoTime.Parse(text, (int)offset, (int)length);
+        }
+    }
+
+    /// <summary>
+    /// One batch's tree table and text, shared by the FullTree of each of its records, with the object keys
+    /// read so far: the records of a batch repeat the same keys, which are then one string each.
+    /// </summary>
+    internal sealed class TreeTable
+    {
+        // Keys by a hash of their bytes; a slot holds the last key that hashed there.
+        private const int KeySlots = 1024;
+        private const int MaxCachedKey = 64;
+        private readonly string[] keys = new string[KeySlots];
+
+        internal TreeTable(byte[] text, long[] rows)
+        {
+            Text = text;
+            Rows = rows;
+        }
+
+        internal byte[] Text { get; private set; }
+        internal long[] Rows { get; private set; }
+
+        /// <summary>The object key at a text reference ("" when absent).</summary>
+        internal string Key(long offset, long length)
+        {
+            byte[] text = Text;
+            if (offset < 0 || length <= 0 || offset + length > text.Length)
+            {
+                return string.Empty;
+            }
+            int at = (int)offset;
+            int count = (int)length;
+            if (count > MaxCachedKey)
+            {
+                return Encoding.UTF8.GetString(text, at, count);
+            }
+            uint hash = 2166136261;
+            for (int i = at; i < at + count; i++)
+            {
+                hash = (hash ^ text[i]) * 16777619;
+            }
+            int slot = (int)(hash % KeySlots);
+            string cached = keys[slot];
+            if (cached != null && SameAscii(cached, text, at, count))
+            {
+                return cached;
+            }
+            string key = Encoding.UTF8.GetString(text, at, count);
+            keys[slot] = key;
+            return key;
+        }
+
+        /// <summary>True when the string is the ASCII bytes (a key with other characters is never reused).</summary>
+        private static bool SameAscii(string s, byte[] text, int at, int count)
+        {
+            if (s.Length != count)
+            {
+                return false;
+            }
+            for (int i = 0; i < count; i++)
+            {
+                if (s[i] != text[at + i] || s[i] > 0x7f)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Compares keys as StringComparer.OrdinalIgnoreCase does, with a hash that folds ASCII letters without
+    /// calling into culture data: Full's dictionaries hold tens of keys per record.
+    /// </summary>
+    [Serializable]
+    internal sealed class KeyComparer : IEqualityComparer
+    {
+        internal static readonly KeyComparer Instance = new KeyComparer();
+
+        public new bool Equals(object x, object y)
+        {
+            string a = x as string;
+            string b = y as string;
+            if (a != null && b != null)
+            {
+                return string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+            }
+            return object.Equals(x, y);
+        }
+
+        public int GetHashCode(object obj)
+        {
+            string s = obj as string;
+            if (s == null)
+            {
+                return obj == null ? 0 : obj.GetHashCode();
+            }
+            // Equal under OrdinalIgnoreCase means equal after char.ToUpperInvariant, char by char.
+            int hash = 5381;
+            for (int i = 0; i < s.Length; i++)
+            {
+                char c = s[i];
+                char upper = c < 0x80 ? (c >= 'a' && c <= 'z' ? (char)(c - 32) : c) : char.ToUpperInvariant(c);
+                hash = unchecked(hash * 31 + upper);
+            }
+            return hash;
+        }
+    }
+
+    /// <summary>
+    /// The rows of one record's AuditData tree (every field, in document order), turned into ordered
+    /// dictionaries, lists and values when the record's Full property is first read.
+    /// </summary>
+    internal sealed class FullTree
+    {
+        /// <summary>Values per row of the tree table: record, parent, kind, key ref, value ref.</summary>
+        internal const int RowWidth = 7;
+
+        // Booleans and small numbers are boxed once: trees hold many of them.
+        private static readonly object BoxedTrue = true;
+        private static readonly object BoxedFalse = false;
+        private static readonly object[] SmallNumbers = MakeSmallNumbers(256);
+
+        private readonly TreeTable table;
+        private readonly int start;
+        private readonly int end;
+
+        private static object[] MakeSmallNumbers(int count)
+        {
+            object[] numbers = new object[count];
+            for (int i = 0; i < count; i++)
+            {
+                numbers[i] = (long)i;
+            }
+            return numbers;
+        }
+
+        internal FullTree(TreeTable table, int start, int end)
+        {
+            this.table = table;
+            this.start = start;
+            this.end = end;
+        }
+
+        /// <summary>The root object, or null when the root is not an object.</summary>
+        internal OrderedDictionary Build()
+        {
+            long[] t = table.Rows;
+            byte[] text = table.Text;
+            int count = end - start;
+            // How many children each node has, so that each dictionary and list is made at its size.
+            int[] children = new int[count];
+            for (int n = 1; n < count; n++)
+            {
+                long parent = t[(long)(start + n) * RowWidth + 1] - start;
+                if (parent < 0 || parent >= n)
+                {
+                    throw new InvalidOperationException("AuditSift: a tree node's parent is not before it in its record.");
+                }
+                children[parent]++;
+            }
+            object[] nodes = new object[count];
+            for (int n = 0; n < count; n++)
+            {
+                long at = (long)(start + n) * RowWidth;
+                object value = Value(text, t, at, children[n]);
+                nodes[n] = value;
+                if (n == 0)
+                {
+                    continue;
+                }
+                object parent = nodes[t[at + 1] - start];
+                OrderedDictionary map = parent as OrderedDictionary;
+                if (map != null)
+                {
+                    string key = table.Key(t[at + 3], t[at + 4]);
+                    // JSON allows repeated keys; the last one wins, as in ConvertFrom-Json.
+                    if (map.Contains(key))
+                    {
+                        map[key] = value;
+                    }
+                    else
+                    {
+                        map.Add(key, value);
+                    }
+                    continue;
+                }
+                ArrayList list = parent as ArrayList;
+                if (list != null)
+                {
+                    list.Add(value);
+                }
+            }
+            return count > 0 ? nodes[0] as OrderedDictionary : null;
+        }
+
+        private static object Value(byte[] text, long[] t, long at, int children)
+        {
+            switch ((NativeNodeKind)t[at + 2])
+            {
+                case NativeNodeKind.Object: return new OrderedDictionary(children, KeyComparer.Instance);
+                case NativeNodeKind.Array: return new ArrayList(children);
+                case NativeNodeKind.Null: return null;
+                // The value text is "true" or "false".
+                case NativeNodeKind.Bool: return t[at + 6] == 4 ? BoxedTrue : BoxedFalse;
+                case NativeNodeKind.Number: return Number(text, t[at + 5], t[at + 6]);
+                default: return Decode(text, t[at + 5], t[at + 6]);
+            }
+        }
+
+        private static string Decode(byte[] text, long offset, long length)
+        {
+            if (offset < 0 || length < 0 || offset + length > text.Length)
+            {
+                return null;
+            }
+            return length == 0 ? string.Empty : Encoding.UTF8.GetString(text, (int)offset, (int)length);
+        }
+
+        /// <summary>A JSON number as long when integral and in range, else double, else the text.</summary>
+        private static object Number(byte[] text, long offset, long length)
+        {
+            long whole;
+            if (Integer(text, offset, length, out whole))
+            {
+                return whole >= 0 && whole < SmallNumbers.Length ? SmallNumbers[whole] : whole;
+            }
+            string s = Decode(text, offset, length);
+            if (s == null)
+            {
+                return null;
+            }
+            long l;
+            if (long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out l))
+            {
+                return l;
+            }
+            double d;
+            if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out d))
+            {
+                return d;
+            }
+            return s;
+        }
+
+        /// <summary>Reads up to 18 decimal digits with an optional minus sign, without making a string.</summary>
+        private static bool Integer(byte[] text, long offset, long length, out long value)
+        {
+            value = 0;
+            if (offset < 0 || length < 1 || offset + length > text.Length)
+            {
+                return false;
+            }
+            int at = (int)offset;
+            int end = (int)(offset + length);
+            bool negative = text[at] == '-';
+            if (negative)
+            {
+                at++;
+            }
+            if (at == end || end - at > 18)
+            {
+                return false;
+            }
+            for (; at < end; at++)
+            {
+                int d = text[at] - '0';
+                if (d < 0 || d > 9)
+                {
+                    return false;
+                }
+                value = value * 10 + d;
+            }
+            if (negative)
+            {
+                value = -value;
+            }
+            return true;
         }
     }
 
@@ -222,8 +622,9 @@ namespace AuditSift
             {
                 throw new InvalidOperationException("AuditSift: the native result's tables are shorter than its record count.");
             }
-            // Fields are decoded when first read (see AuditRecord); only the shared table is made here.
-            RecordTable table = new RecordTable(data.TextBytes, f);
+            // Fields, items, parameters and folders are decoded when first read (see AuditRecord); only the
+            // shared table is made here.
+            RecordTable table = new RecordTable(data, count);
             AuditRecord[] records = new AuditRecord[count];
             for (long i = 0; i < count; i++)
             {
@@ -231,9 +632,6 @@ namespace AuditSift
                 r.Index = origins[i];
                 records[i] = r;
             }
-            AddItems(data, records);
-            AddParameters(data, records);
-            AddFolders(data, records);
             if (full)
             {
                 AddTrees(data, records);
@@ -250,21 +648,7 @@ namespace AuditSift
             return records[row];
         }
 
-        private static void AddItems(ResultData data, AuditRecord[] records)
-        {
-            long[] t = data.Table(NativeTable.Items);
-            for (long at = 0; at + 8 <= t.Length; at += 8)
-            {
-                AuditItem item = new AuditItem();
-                item.Role = RoleName(t[at + 1]);
-                item.Subject = data.TextAt(t, at + 2);
-                item.InternetMessageId = data.TextAt(t, at + 4);
-                item.Folder = data.TextAt(t, at + 6);
-                Owner(records, t[at]).Items.Add(item);
-            }
-        }
-
-        private static string RoleName(long role)
+        internal static string RoleName(long role)
         {
             switch ((NativeItemRole)role)
             {
@@ -276,117 +660,27 @@ namespace AuditSift
             }
         }
 
-        private static void AddParameters(ResultData data, AuditRecord[] records)
-        {
-            long[] t = data.Table(NativeTable.Parameters);
-            for (long at = 0; at + 5 <= t.Length; at += 5)
-            {
-                AuditParameter p = new AuditParameter();
-                p.Name = data.TextAt(t, at + 1);
-                p.Value = data.TextAt(t, at + 3);
-                Owner(records, t[at]).Parameters.Add(p);
-            }
-        }
-
-        private static void AddFolders(ResultData data, AuditRecord[] records)
-        {
-            // One row per message; consecutive rows of one record with the same path reference are
-            // one folder. A folder without messages has one row whose message reference is -1.
-            long[] t = data.Table(NativeTable.Folders);
-            AuditFolder current = null;
-            long currentRecord = -1, currentPath = -2, currentPathLength = -2;
-            for (long at = 0; at + 5 <= t.Length; at += 5)
-            {
-                if (current == null || t[at] != currentRecord || t[at + 1] != currentPath || t[at + 2] != currentPathLength)
-                {
-                    current = new AuditFolder();
-                    current.Path = data.TextAt(t, at + 1);
-                    currentRecord = t[at];
-                    currentPath = t[at + 1];
-                    currentPathLength = t[at + 2];
-                    Owner(records, currentRecord).Folders.Add(current);
-                }
-                string id = data.TextAt(t, at + 3);
-                if (id != null)
-                {
-                    current.MessageIds.Add(id);
-                }
-            }
-        }
-
+        /// <summary>
+        /// Gives each record the rows of the tree table that are its tree (a record's rows are consecutive and
+        /// in record order); the dictionaries are built when its Full property is first read.
+        /// </summary>
         private static void AddTrees(ResultData data, AuditRecord[] records)
         {
             long[] t = data.Table(NativeTable.Tree);
-            long rows = t.Length / 7;
-            object[] nodes = new object[rows];
-            for (long n = 0; n < rows; n++)
+            long rows = t.Length / FullTree.RowWidth;
+            TreeTable table = new TreeTable(data.TextBytes, t);
+            long start = 0;
+            while (start < rows)
             {
-                long at = n * 7;
-                AuditRecord owner = Owner(records, t[at]);
-                long parent = t[at + 1];
-                object value = NodeValue(data, t, at);
-                nodes[n] = value;
-                if (parent < 0)
+                long owner = t[start * FullTree.RowWidth];
+                long end = start + 1;
+                while (end < rows && t[end * FullTree.RowWidth] == owner)
                 {
-                    OrderedDictionary root = value as OrderedDictionary;
-                    if (root != null)
-                    {
-                        owner.Full = root;
-                    }
-                    continue;
+                    end++;
                 }
-                if (parent >= n)
-                {
-                    throw new InvalidOperationException("AuditSift: a tree node's parent comes after it.");
-                }
-                OrderedDictionary map = nodes[parent] as OrderedDictionary;
-                if (map != null)
-                {
-                    string key = data.TextAt(t, at + 3) ?? string.Empty;
-                    // JSON allows repeated keys; the last one wins, as in ConvertFrom-Json.
-                    map[key] = value;
-                    continue;
-                }
-                ArrayList list = nodes[parent] as ArrayList;
-                if (list != null)
-                {
-                    list.Add(value);
-                }
+                Owner(records, owner).SetFullTree(new FullTree(table, (int)start, (int)end));
+                start = end;
             }
-        }
-
-        private static object NodeValue(ResultData data, long[] t, long at)
-        {
-            string text = data.TextAt(t, at + 5);
-            switch ((NativeNodeKind)t[at + 2])
-            {
-                case NativeNodeKind.Object: return new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
-                case NativeNodeKind.Array: return new ArrayList();
-                case NativeNodeKind.Null: return null;
-                case NativeNodeKind.Bool: return string.Equals(text, "true", StringComparison.OrdinalIgnoreCase);
-                case NativeNodeKind.Number: return Number(text);
-                default: return text;
-            }
-        }
-
-        /// <summary>A JSON number as long when integral and in range, else double, else the text.</summary>
-        private static object Number(string text)
-        {
-            if (text == null)
-            {
-                return null;
-            }
-            long l;
-            if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out l))
-            {
-                return l;
-            }
-            double d;
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out d))
-            {
-                return d;
-            }
-            return text;
         }
 
         /// <summary>The error table as record errors; <paramref name="describe"/> fills Source and InputObject.</summary>

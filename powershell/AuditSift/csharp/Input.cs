@@ -32,7 +32,7 @@ namespace AuditSift
             string text = input as string;
             if (text != null)
             {
-                if (text.Trim().Length == 0)
+                if (IsBlank(text))
                 {
                     problem = "the AuditData text is empty";
                     return null;
@@ -121,7 +121,7 @@ namespace AuditSift
             string text = value as string;
             if (text != null)
             {
-                if (text.Trim().Length == 0)
+                if (IsBlank(text))
                 {
                     problem = "its AuditData is empty";
                     return null;
@@ -149,6 +149,22 @@ namespace AuditSift
             }
             problem = "it has no AuditData and is not a Search-MailboxAuditLog record (no Operation, LastAccessed or CreationTime property)";
             return null;
+        }
+
+        /// <summary>
+        /// True when the text is only white space (as String.Trim sees it), found without copying it: a
+        /// document starts with "{" or "[", so the first character answers.
+        /// </summary>
+        internal static bool IsBlank(string text)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (!char.IsWhiteSpace(text[i]))
+                {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /// <summary>Properties without which a flat object is not an audit record at all.</summary>

@@ -149,6 +149,8 @@ namespace AuditSift
         None = 0,
         NoRaw = 1,
         FullTree = 2,
+        /// <summary>The result keeps no records: for results only read here, never added to a collector and the like.</summary>
+        TablesOnly = 4,
     }
 
     /// <summary>AuditsiftTally: counts that account for every document.</summary>

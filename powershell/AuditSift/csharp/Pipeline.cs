@@ -389,9 +389,14 @@ namespace AuditSift
         private void ProcessBatch(AuditBatchOutput output)
         {
             uint flags = (uint)NativeFlags.NoRaw;
-            if (options.Full && options.Mode == PipelineMode.Convert)
+            if (options.Mode == PipelineMode.Convert)
             {
-                flags |= (uint)NativeFlags.FullTree;
+                // The records are only read out here: the result need not keep a copy of them.
+                flags |= (uint)NativeFlags.TablesOnly;
+                if (options.Full)
+                {
+                    flags |= (uint)NativeFlags.FullTree;
+                }
             }
             using (ResultHandle result = encoder.Parse(documents, filter, flags))
             {
@@ -403,7 +408,8 @@ namespace AuditSift
                     if (at >= 0 && at < documents.Count)
                     {
                         e.InputObject = inputs[at];
-                        e.RawText = e.RawText ?? documents[at];
+                        // The document as the input gave it (the library's copy went through UTF-8).
+                        e.RawText = documents[at];
                         e.Index = indexes[at];
                     }
                     output.Errors.Add(e);
@@ -468,7 +474,7 @@ namespace AuditSift
             completed = true;
             if (options.Mode == PipelineMode.Select)
             {
-                uint flags = (uint)NativeFlags.NoRaw;
+                uint flags = (uint)(NativeFlags.NoRaw | NativeFlags.TablesOnly);
                 if (options.Full)
                 {
                     flags |= (uint)NativeFlags.FullTree;
@@ -546,7 +552,7 @@ namespace AuditSift
         {
             // Records come back with their AuditData; the input objects are not held (a pivot by message id or
             // address reads every record).
-            uint flags = options.Full ? (uint)NativeFlags.FullTree : 0;
+            uint flags = (uint)NativeFlags.TablesOnly | (options.Full ? (uint)NativeFlags.FullTree : 0);
             ResultHandle result;
             Native.Check(NativeMethods.auditsift_pivot_finish(pivot, flags, out result), "auditsift_pivot_finish");
             PivotResult found = new PivotResult();

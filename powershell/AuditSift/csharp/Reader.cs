@@ -95,9 +95,14 @@ namespace AuditSift
                 return null;
             }
             uint flags = 0;
-            if (options.Full && options.Mode == PipelineMode.Convert)
+            if (options.Mode == PipelineMode.Convert)
             {
-                flags |= (uint)NativeFlags.FullTree;
+                // The records are only read out here: the result need not keep a copy of them.
+                flags |= (uint)NativeFlags.TablesOnly;
+                if (options.Full)
+                {
+                    flags |= (uint)NativeFlags.FullTree;
+                }
             }
             if (options.Mode != PipelineMode.Convert)
             {
@@ -237,7 +242,7 @@ namespace AuditSift
             {
                 return output;
             }
-            uint flags = 0;
+            uint flags = (uint)NativeFlags.TablesOnly;
             if (options.Full)
             {
                 flags |= (uint)NativeFlags.FullTree;

@@ -20,23 +20,32 @@ namespace AuditSift
 
         private readonly RecordTable table;
         private readonly int row;
-        // Field values read or set so far; a bit of `known` per field says texts[field] is final.
+        // Field values read or set so far, at texts[textsAt + field] (the batch's shared array for a record
+        // read from a native result, else the record's own); a bit of `known` per field says the value is final.
         private string[] texts;
+        private int textsAt;
         private ulong known;
         private DateTime? creationTime;
         private bool creationTimeKnown;
+        // The input's AuditData, set by the pipeline on every record: kept apart from `texts`, so
+        // that a record whose other fields are never read allocates nothing for them.
+        private string auditData;
+        private bool auditDataSet;
+        // Made when first read (from the batch's tables, or empty).
+        private List<AuditItem> items;
+        private List<AuditParameter> parameters;
+        private List<AuditFolder> folders;
+        // -Full: the tree, or where to build it from when first read.
+        private OrderedDictionary full;
+        private FullTree fullTree;
 
         /// <summary>Creates an empty record with empty lists.</summary>
         public AuditRecord()
         {
-            Items = new List<AuditItem>();
-            Parameters = new List<AuditParameter>();
-            Folders = new List<AuditFolder>();
         }
 
         /// <summary>A record whose fields are read from row <paramref name="row"/> of a batch's table.</summary>
         internal AuditRecord(RecordTable table, int row)
-            : this()
         {
             this.table = table;
             this.row = row;
@@ -49,14 +58,10 @@ namespace AuditSift
             if ((known & bit) == 0)
             {
                 string value = table == null ? null : table.Text(row, f);
-                if (texts == null)
-                {
-                    texts = new string[FieldCount];
-                }
-                texts[f] = value;
-                known |= bit;
+                SetText(field, value);
+                return value;
             }
-            return texts[f];
+            return texts[textsAt + f];
         }
 
         private void SetText(NativeField field, string value)
@@ -64,9 +69,17 @@ namespace AuditSift
             int f = (int)field;
             if (texts == null)
             {
-                texts = new string[FieldCount];
+                if (table != null)
+                {
+                    texts = table.Values;
+                    textsAt = row * FieldCount;
+                }
+                else
+                {
+                    texts = new string[FieldCount];
+                }
             }
-            texts[f] = value;
+            texts[textsAt + f] = value;
             known |= 1UL << f;
         }
 
@@ -288,8 +301,12 @@ namespace AuditSift
         /// <summary>The AuditData text as received (for Search-MailboxAuditLog input: the flat JSON made of it).</summary>
         public string AuditData
         {
-            get { return Text(NativeField.AuditData); }
-            set { SetText(NativeField.AuditData, value); }
+            get { return auditDataSet ? auditData : Text(NativeField.AuditData); }
+            set
+            {
+                auditData = value;
+                auditDataSet = true;
+            }
         }
 
         /// <summary>A one-line summary of what was touched.</summary>
@@ -300,13 +317,55 @@ namespace AuditSift
         }
 
         /// <summary>Items and folders the operation touched (AffectedItems, Item, Folder, DestFolder).</summary>
-        public List<AuditItem> Items { get; set; }
+        public List<AuditItem> Items
+        {
+            get { return items ?? (items = table == null ? new List<AuditItem>() : table.Items(row)); }
+            set { items = value; }
+        }
+
         /// <summary>Parameters of admin cmdlets, in order.</summary>
-        public List<AuditParameter> Parameters { get; set; }
+        public List<AuditParameter> Parameters
+        {
+            get { return parameters ?? (parameters = table == null ? new List<AuditParameter>() : table.Parameters(row)); }
+            set { parameters = value; }
+        }
+
         /// <summary>MailItemsAccessed Folders with the message ids bound in each.</summary>
-        public List<AuditFolder> Folders { get; set; }
-        /// <summary>Every AuditData field, nested ones included, as ordered dictionaries (only with -Full).</summary>
-        public OrderedDictionary Full { get; set; }
+        public List<AuditFolder> Folders
+        {
+            get { return folders ?? (folders = table == null ? new List<AuditFolder>() : table.Folders(row)); }
+            set { folders = value; }
+        }
+
+        /// <summary>
+        /// Every AuditData field, nested ones included, as ordered dictionaries (only with -Full). Built from the
+        /// batch's tree table when first read, once.
+        /// </summary>
+        public OrderedDictionary Full
+        {
+            get
+            {
+                if (fullTree != null)
+                {
+                    FullTree source = fullTree;
+                    fullTree = null;
+                    full = source.Build();
+                }
+                return full;
+            }
+            set
+            {
+                full = value;
+                fullTree = null;
+            }
+        }
+
+        /// <summary>-Full: the record's tree is the given rows of its batch's tree table, built when first read.</summary>
+        internal void SetFullTree(FullTree tree)
+        {
+            full = null;
+            fullTree = tree;
+        }
         /// <summary>The object this record was made from (null when read from a file).</summary>
         public object InputObject { get; set; }
 
