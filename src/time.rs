@@ -13,7 +13,13 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 /// are kept, further digits dropped), `Z`, `+HH:MM`, `+HHMM` or `+HH` offsets, and surrounding
 /// white space (Purview writes a trailing space).
 pub fn parse_iso_utc(text: &str) -> Option<DateTime<Utc>> {
-    let s = text.trim().as_bytes();
+    let text = text.trim();
+    parse_fixed_width(text.as_bytes()).or_else(|| parse_unpadded(text))
+}
+
+/// The usual form, every field at its place (`2023-09-26T01:51:34.123Z`): read without chrono's
+/// format parser, which is the cost of most records.
+fn parse_fixed_width(s: &[u8]) -> Option<DateTime<Utc>> {
     if s.len() < 19 {
         return None;
     }
@@ -67,6 +73,15 @@ pub fn parse_iso_utc(text: &str) -> Option<DateTime<Utc>> {
         local - chrono::Duration::seconds(offset_seconds)
     };
     Some(Utc.from_utc_datetime(&utc))
+}
+
+/// Fields without their leading zero (`2026-3-2T6:05:00`), as some tools write them; no zone.
+fn parse_unpadded(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.strip_suffix(['Z', 'z']).unwrap_or(text);
+    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+        .map(|t| t.and_utc())
 }
 
 fn digits(bytes: &[u8]) -> Option<u32> {
@@ -169,6 +184,8 @@ mod tests {
         assert_eq!(iso("2026-01-24 06:54:24"), "2026-01-24T06:54:24Z");
         assert_eq!(iso("2026-01-24T08:54:24+02:00"), "2026-01-24T06:54:24Z");
         assert_eq!(iso("2026-01-24T01:54:24-0500"), "2026-01-24T06:54:24Z");
+        assert_eq!(iso("2026-3-2T6:05:00.12 "), "2026-03-02T06:05:00.12Z");
+        assert_eq!(iso("2026-3-02 06:35:00Z"), "2026-03-02T06:35:00Z");
     }
 
     #[test]
