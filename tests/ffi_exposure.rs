@@ -4,6 +4,9 @@
 //! core's types and compared with what the core computes from the same batches; then every
 //! error path.
 
+mod common;
+
+use common::sample_audit_data;
 use std::ptr;
 
 use auditsift::batch::parse_batch;
@@ -357,21 +360,6 @@ fn both_ways(pages: &[Vec<String>], scope: &[(AuditsiftFilterField, &str)]) -> (
 }
 
 // ---- documents ------------------------------------------------------------------------------
-
-fn sample_audit_data() -> Vec<String> {
-    let path = format!("{}/examples/incident.csv", env!("CARGO_MANIFEST_DIR"));
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let column = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .position(|h| h == "AuditData")
-        .unwrap();
-    reader
-        .records()
-        .map(|r| r.unwrap()[column].to_owned())
-        .collect()
-}
 
 fn sample_truth() -> Value {
     let path = format!(

@@ -4,6 +4,9 @@
 //! filter; hostile text stays inside the data element; rejects are named and capped; every error
 //! path.
 
+mod common;
+
+use common::{ATTACKER, SAMPLE, sample_audit_data};
 use std::marker::{PhantomData, PhantomPinned};
 use std::path::Path;
 use std::process::Command;
@@ -49,9 +52,7 @@ unsafe extern "C" {
     fn auditsift_reader_free(reader: *mut AuditsiftReader);
 }
 
-const ATTACKER: &str = "7c3e91a4-2b5d-4f18-a6c0-d94e2b7f1a53";
 const OWNER: &str = "megan.bowen@contoso.com";
-const SAMPLE: &str = "examples/incident.csv";
 
 // ---- calling the ABI ------------------------------------------------------------------------
 
@@ -176,22 +177,6 @@ fn report_tally(report: *const AuditsiftReport) -> AuditsiftTally {
 }
 
 // ---- the sample and the CLI -------------------------------------------------------------------
-
-/// The AuditData column of the bundled sample, row by row.
-fn sample_audit_data() -> Vec<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(SAMPLE);
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let column = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .position(|h| h == "AuditData")
-        .unwrap();
-    reader
-        .records()
-        .map(|r| r.unwrap()[column].to_owned())
-        .collect()
-}
 
 /// `auditsift report` on the sample (named as `SAMPLE`, from the repository root).
 fn cli_report(args: &[&str], title: &str, output: &Path, no_raw: bool) -> String {

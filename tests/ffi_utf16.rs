@@ -6,6 +6,9 @@
 //! result made with `AUDITSIFT_FLAG_TABLES_ONLY` reads the same but is refused by every `*_add`.
 //! Each property runs proptest's default 256 cases; `PROPTEST_CASES` overrides that.
 
+mod common;
+
+use common::{ATTACKER, sample_audit_data};
 use std::ptr;
 
 use auditsift::ffi::error::AuditsiftStatus;
@@ -20,24 +23,6 @@ use auditsift::ffi::*;
 use auditsift::filter::{Filter, FilterSpec};
 use auditsift::record::parse_record;
 use proptest::prelude::*;
-
-const ATTACKER: &str = "7c3e91a4-2b5d-4f18-a6c0-d94e2b7f1a53";
-
-/// The AuditData column of the bundled incident.
-fn sample() -> Vec<String> {
-    let path = format!("{}/examples/incident.csv", env!("CARGO_MANIFEST_DIR"));
-    let mut reader = csv::Reader::from_path(path).expect("sample");
-    let column = reader
-        .headers()
-        .expect("header")
-        .iter()
-        .position(|h| h == "AuditData")
-        .expect("AuditData column");
-    reader
-        .records()
-        .map(|r| r.expect("row")[column].to_owned())
-        .collect()
-}
 
 fn ok(status: AuditsiftStatus, what: &str) {
     assert_eq!(status, AuditsiftStatus::Ok, "{what}");
@@ -251,7 +236,7 @@ fn wide(text: &str) -> Vec<u16> {
 
 #[test]
 fn the_sample_reads_the_same_from_utf16() {
-    let docs: Vec<Vec<u16>> = sample().iter().map(|d| wide(d)).collect();
+    let docs: Vec<Vec<u16>> = sample_audit_data().iter().map(|d| wide(d)).collect();
     for page in docs.chunks(700) {
         assert_same(page, "a page of the sample");
     }
@@ -375,7 +360,11 @@ type Add<'h> = Box<dyn Fn(*const AuditsiftResult) -> AuditsiftStatus + 'h>;
 
 #[test]
 fn a_tables_only_result_reads_the_same_and_is_refused_by_every_add() {
-    let docs: Vec<Vec<u16>> = sample().iter().take(600).map(|d| wide(d)).collect();
+    let docs: Vec<Vec<u16>> = sample_audit_data()
+        .iter()
+        .take(600)
+        .map(|d| wide(d))
+        .collect();
     let none = FilterHandle(ptr::null_mut());
     let kept = parse_utf16(&docs, &none, 0);
     let tables_only = parse_utf16(&docs, &none, AUDITSIFT_FLAG_TABLES_ONLY);

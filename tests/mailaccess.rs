@@ -2,11 +2,14 @@
 //! throttling holes, both cmdlets' shapes, repeated pages, and the bundled incident against the
 //! generator's ground truth.
 
+mod common;
+
 use auditsift::batch::parse_batch;
 use auditsift::filter::{Filter, FilterSpec};
 use auditsift::mailaccess::{Added, Exposure, ExposureBuilder, Pivot, PivotQuery};
 use auditsift::record::parse_record;
 use auditsift::time::format_utc;
+use common::sample_audit_data;
 use serde_json::{Value, json};
 
 const S1: &str = "11111111-1111-4111-8111-111111111111";
@@ -480,21 +483,6 @@ fn sample_truth() -> Value {
         env!("CARGO_MANIFEST_DIR")
     );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn sample_audit_data() -> Vec<String> {
-    let path = format!("{}/examples/incident.csv", env!("CARGO_MANIFEST_DIR"));
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let column = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .position(|h| h == "AuditData")
-        .unwrap();
-    reader
-        .records()
-        .map(|r| r.unwrap()[column].to_owned())
-        .collect()
 }
 
 /// The attacker session's exposure in the bundled incident is what the generator put in.

@@ -1,10 +1,13 @@
 //! The bundled incident sample against the generator's ground truth, through the core alone
 //! (the file readers and the CLI have tests of their own).
 
+mod common;
+
 use auditsift::batch::{Collector, parse_batch};
 use auditsift::filter::{Filter, FilterSpec};
 use auditsift::session::SessionInventory;
 use auditsift::time::format_utc;
+use common::sample_audit_data;
 use serde_json::Value;
 
 fn sample_dir() -> String {
@@ -16,24 +19,10 @@ fn truth() -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-/// The AuditData column of the Purview export, in row order.
-fn audit_data() -> Vec<String> {
-    let mut reader = csv::Reader::from_path(format!("{}/incident.csv", sample_dir())).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    let column = headers
-        .iter()
-        .position(|h| h == "AuditData")
-        .expect("AuditData column");
-    reader
-        .records()
-        .map(|r| r.unwrap()[column].to_owned())
-        .collect()
-}
-
 #[test]
 fn attacker_timeline_matches_the_truth() {
     let truth = truth();
-    let docs = audit_data();
+    let docs = sample_audit_data();
     let session = truth["attacker"]["session_id"].as_str().unwrap();
     let filter = Filter::new(FilterSpec {
         session_ids: vec![session.into()],
@@ -61,7 +50,7 @@ fn attacker_timeline_matches_the_truth() {
 #[test]
 fn every_row_is_accounted_for() {
     let truth = truth();
-    let docs = audit_data();
+    let docs = sample_audit_data();
     let mut collector = Collector::new();
     for page in docs.chunks(700) {
         collector.add_batch(parse_batch(page, &Filter::all()));

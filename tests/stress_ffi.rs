@@ -2,6 +2,9 @@
 //! inventory, run the whole ABI over the bundled incident many times at once, and every thread's
 //! every run gives exactly what one thread alone gives (text buffers and tables byte for byte).
 
+mod common;
+
+use common::{ATTACKER, sample_audit_data};
 use std::ptr;
 use std::sync::Arc;
 
@@ -11,25 +14,8 @@ use auditsift::ffi::*;
 
 const THREADS: usize = 16;
 const ROUNDS: usize = 2;
-const ATTACKER: &str = "7c3e91a4-2b5d-4f18-a6c0-d94e2b7f1a53";
 /// Pages of the sample handed to the ABI one call each (Search-UnifiedAuditLog pages repeat).
 const PAGE: usize = 700;
-
-/// The AuditData column of the bundled incident.
-fn sample() -> Vec<String> {
-    let path = format!("{}/examples/incident.csv", env!("CARGO_MANIFEST_DIR"));
-    let mut reader = csv::Reader::from_path(path).expect("sample");
-    let column = reader
-        .headers()
-        .expect("header")
-        .iter()
-        .position(|h| h == "AuditData")
-        .expect("AuditData column");
-    reader
-        .records()
-        .map(|r| r.expect("row")[column].to_owned())
-        .collect()
-}
 
 fn ok(status: AuditsiftStatus, what: &str) {
     assert_eq!(status, AuditsiftStatus::Ok, "{what}");
@@ -132,7 +118,7 @@ fn run(docs: &[String]) -> Vec<(Vec<u8>, Vec<Vec<i64>>)> {
 
 #[test]
 fn independent_handles_on_many_threads_give_what_one_thread_gives() {
-    let docs = Arc::new(sample());
+    let docs = Arc::new(sample_audit_data());
     let expected = Arc::new(run(&docs));
     // The attacker's 49 records come out of the collector, and the inventory has every session.
     let timeline = &expected[expected.len() - 2];
