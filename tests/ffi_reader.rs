@@ -4,11 +4,14 @@
 //! bad arguments, progress, failures part way, and readers on several threads.
 
 use std::io::Write;
-use std::marker::{PhantomData, PhantomPinned};
 use std::path::{Path, PathBuf};
 use std::ptr;
 
 use auditsift::batch::RecordError;
+use auditsift::ffi::reader::{
+    AuditsiftReader, auditsift_reader_free, auditsift_reader_next, auditsift_reader_open,
+    auditsift_reader_progress,
+};
 use auditsift::ffi::{
     AUDITSIFT_FLAG_NO_RAW, AuditsiftField, AuditsiftFilter, AuditsiftResult, AuditsiftStatus,
     AuditsiftTable, AuditsiftTally, AuditsiftWarningKind, auditsift_collector_add,
@@ -21,36 +24,6 @@ use auditsift::ffi::{
 use auditsift::filter::FilterSpec;
 use auditsift::input::pipeline::{Kept, Observer, PipelineOptions, read_inputs};
 use auditsift::time::format_utc;
-
-/// The library's reader handle, opaque to a host.
-#[repr(C)]
-struct AuditsiftReader {
-    _opaque: [u8; 0],
-    _marker: PhantomData<(*mut u8, PhantomPinned)>,
-}
-
-// Only pointers to the library's handles cross here; their layout is the library's business.
-#[allow(improper_ctypes)]
-unsafe extern "C" {
-    fn auditsift_reader_open(
-        path: *const u8,
-        path_len: usize,
-        out: *mut *mut AuditsiftReader,
-    ) -> AuditsiftStatus;
-    fn auditsift_reader_next(
-        reader: *mut AuditsiftReader,
-        max_documents: usize,
-        filter: *const AuditsiftFilter,
-        flags: u32,
-        out: *mut *mut AuditsiftResult,
-    ) -> AuditsiftStatus;
-    fn auditsift_reader_progress(
-        reader: *const AuditsiftReader,
-        bytes_read: *mut u64,
-        bytes_total: *mut u64,
-    ) -> AuditsiftStatus;
-    fn auditsift_reader_free(reader: *mut AuditsiftReader);
-}
 
 const ATTACKER: &str = "7c3e91a4-2b5d-4f18-a6c0-d94e2b7f1a53";
 

@@ -7,11 +7,11 @@
 mod common;
 
 use common::{ATTACKER, SAMPLE, sample_audit_data};
-use std::marker::{PhantomData, PhantomPinned};
 use std::path::Path;
 use std::process::Command;
 use std::ptr;
 
+use auditsift::ffi::reader::{auditsift_reader_free, auditsift_reader_next, auditsift_reader_open};
 use auditsift::ffi::report::{
     AuditsiftReport, auditsift_report_add, auditsift_report_add_filter_text,
     auditsift_report_add_input, auditsift_report_add_rejected, auditsift_report_free,
@@ -26,31 +26,6 @@ use auditsift::ffi::{
 };
 use auditsift::record::parse_record;
 use serde_json::Value;
-
-/// The library's reader handle, opaque to a host.
-#[repr(C)]
-struct AuditsiftReader {
-    _opaque: [u8; 0],
-    _marker: PhantomData<(*mut u8, PhantomPinned)>,
-}
-
-// The reader's exports are not re-exported by the crate: declared as a C host declares them.
-#[allow(improper_ctypes)]
-unsafe extern "C" {
-    fn auditsift_reader_open(
-        path: *const u8,
-        path_len: usize,
-        out: *mut *mut AuditsiftReader,
-    ) -> AuditsiftStatus;
-    fn auditsift_reader_next(
-        reader: *mut AuditsiftReader,
-        max_documents: usize,
-        filter: *const AuditsiftFilter,
-        flags: u32,
-        out: *mut *mut AuditsiftResult,
-    ) -> AuditsiftStatus;
-    fn auditsift_reader_free(reader: *mut AuditsiftReader);
-}
 
 const OWNER: &str = "megan.bowen@contoso.com";
 

@@ -57,14 +57,7 @@ fn query_and_spec(args: &PivotArgs) -> Result<(PivotQuery, FilterSpec), Failure>
             "pivot needs --aad-session, --message-id or --ip".to_owned(),
         ));
     }
-    let mut spec = filter.spec();
-    // The pivot matches these itself (OR-ed across kinds). Alone, an Entra session id can also
-    // skip documents by their bytes before they are parsed.
-    spec.aad_session_ids.clear();
-    spec.ips.clear();
-    if query.message_ids.is_empty() && query.ips.is_empty() {
-        spec.aad_session_ids = query.aad_session_ids.clone();
-    }
+    let spec = query.parse_spec(filter.spec());
     Ok((query, spec))
 }
 

@@ -64,11 +64,8 @@ fn add_counts(tally: &mut Tally, r: &AuditsiftResult) {
 ///
 /// # Safety
 /// `out` must be a valid pointer.
-pub(super) unsafe fn write_filter(spec: FilterSpec, out: *mut *mut AuditsiftFilter) {
-    let filter = Box::new(AuditsiftFilter {
-        compiled: Filter::new(spec.clone()),
-        spec,
-    });
+pub(super) unsafe fn write_filter(compiled: Filter, out: *mut *mut AuditsiftFilter) {
+    let filter = Box::new(AuditsiftFilter { compiled });
     // SAFETY: the caller checked `out`; the host owns the written handle.
     unsafe { *out = Box::into_raw(filter) };
 }
@@ -93,10 +90,7 @@ pub unsafe extern "C" fn auditsift_exposure_new(
     guard(|| {
         non_null!(out);
         // SAFETY: NULL or a live filter.
-        let scope = match unsafe { scope.as_ref() } {
-            Some(f) => Filter::new(f.spec.clone()),
-            None => Filter::all(),
-        };
+        let scope = unsafe { scope.as_ref() }.map_or_else(Filter::all, |f| f.compiled.clone());
         let exposure = Box::new(AuditsiftExposure {
             builder: ExposureBuilder::new(scope),
             tally: Tally::default(),
@@ -122,9 +116,9 @@ pub unsafe extern "C" fn auditsift_exposure_parse_filter(
     guard(|| {
         non_null!(exposure, out);
         // SAFETY: live by contract.
-        let spec = unsafe { &*exposure }.builder.parse_filter().spec().clone();
+        let filter = unsafe { &*exposure }.builder.parse_filter();
         // SAFETY: checked non-null.
-        unsafe { write_filter(spec, out) };
+        unsafe { write_filter(filter, out) };
         AuditsiftStatus::Ok
     })
 }
@@ -452,13 +446,9 @@ pub unsafe extern "C" fn auditsift_pivot_parse_filter(
     guard(|| {
         non_null!(pivot, out);
         // SAFETY: live by contract.
-        let q = &unsafe { &*pivot }.query;
-        let mut spec = FilterSpec::default();
-        if q.message_ids.is_empty() && q.ips.is_empty() {
-            spec.aad_session_ids = q.aad_session_ids.clone();
-        }
+        let spec = unsafe { &*pivot }.query.parse_spec(FilterSpec::default());
         // SAFETY: checked non-null.
-        unsafe { write_filter(spec, out) };
+        unsafe { write_filter(Filter::new(spec), out) };
         AuditsiftStatus::Ok
     })
 }

@@ -9,7 +9,7 @@ pub mod error;
 pub mod exposure;
 mod parts;
 mod pool;
-mod reader;
+pub mod reader;
 pub mod report;
 pub mod result;
 mod tree;
@@ -59,13 +59,16 @@ pub enum AuditsiftFilterField {
 /// A filter handle: add values, then use it for any number of batches.
 #[derive(Debug)]
 pub struct AuditsiftFilter {
-    spec: FilterSpec,
+    /// The filter compiled from what the host gave; its spec is that input (blanks dropped).
     compiled: Filter,
 }
 
 impl AuditsiftFilter {
-    fn recompile(&mut self) {
-        self.compiled = Filter::new(self.spec.clone());
+    /// Compiles `spec` changed by `change` in place of the current filter.
+    fn recompile_with(&mut self, change: impl FnOnce(&mut FilterSpec)) {
+        let mut spec = self.compiled.spec().clone();
+        change(&mut spec);
+        self.compiled = Filter::new(spec);
     }
 }
 
@@ -102,7 +105,6 @@ pub unsafe extern "C" fn auditsift_filter_new(out: *mut *mut AuditsiftFilter) ->
     guard(|| {
         non_null!(out);
         let filter = Box::new(AuditsiftFilter {
-            spec: FilterSpec::default(),
             compiled: Filter::all(),
         });
         // SAFETY: checked non-null; the caller owns the written handle.
@@ -131,12 +133,12 @@ pub unsafe extern "C" fn auditsift_filter_add(
             Ok(t) => t.to_owned(),
             Err(status) => return status,
         };
-        let list = match field {
-            0 => &mut f.spec.session_ids,
-            1 => &mut f.spec.aad_session_ids,
-            2 => &mut f.spec.users,
-            3 => &mut f.spec.operations,
-            4 => &mut f.spec.ips,
+        let list: fn(&mut FilterSpec) -> &mut Vec<String> = match field {
+            0 => |spec| &mut spec.session_ids,
+            1 => |spec| &mut spec.aad_session_ids,
+            2 => |spec| &mut spec.users,
+            3 => |spec| &mut spec.operations,
+            4 => |spec| &mut spec.ips,
             other => {
                 return fail(
                     AuditsiftStatus::InvalidArgument,
@@ -144,8 +146,7 @@ pub unsafe extern "C" fn auditsift_filter_add(
                 );
             }
         };
-        list.push(text);
-        f.recompile();
+        f.recompile_with(|spec| list(spec).push(text));
         AuditsiftStatus::Ok
     })
 }
@@ -173,10 +174,9 @@ pub unsafe extern "C" fn auditsift_filter_set_start(
         // SAFETY: a live handle.
         let f = unsafe { &mut *filter };
         match time_from_ms(unix_ms) {
-            Ok(t) => f.spec.start = Some(t),
+            Ok(t) => f.recompile_with(|spec| spec.start = Some(t)),
             Err(s) => return s,
         }
-        f.recompile();
         AuditsiftStatus::Ok
     })
 }
@@ -195,10 +195,9 @@ pub unsafe extern "C" fn auditsift_filter_set_end(
         // SAFETY: a live handle.
         let f = unsafe { &mut *filter };
         match time_from_ms(unix_ms) {
-            Ok(t) => f.spec.end = Some(t),
+            Ok(t) => f.recompile_with(|spec| spec.end = Some(t)),
             Err(s) => return s,
         }
-        f.recompile();
         AuditsiftStatus::Ok
     })
 }

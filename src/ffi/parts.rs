@@ -196,7 +196,6 @@ mod tests {
     fn parts_join_into_what_one_part_gives() {
         let docs = documents();
         let session = AuditsiftFilter {
-            spec: FilterSpec::default(),
             compiled: Filter::new(FilterSpec {
                 session_ids: vec!["s1".into()],
                 ..Default::default()

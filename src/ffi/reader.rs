@@ -277,7 +277,7 @@ pub unsafe extern "C" fn auditsift_reader_next(
         // SAFETY: a live reader used by this thread only, and NULL or a live filter.
         let (r, filter) = unsafe { (&mut *reader, filter.as_ref()) };
         let all = FilterSpec::default();
-        let spec = filter.map_or(&all, |f| &f.spec);
+        let spec = filter.map_or(&all, |f| f.compiled.spec());
         match r.next(max_documents, spec, flags) {
             Ok(result) => {
                 // SAFETY: checked non-null; the caller owns the written handle.

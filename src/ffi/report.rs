@@ -66,10 +66,7 @@ pub unsafe extern "C" fn auditsift_report_new(
     guard(|| {
         non_null!(out);
         // SAFETY: NULL or a live filter.
-        let scope = match unsafe { scope.as_ref() } {
-            Some(f) => Filter::new(f.spec.clone()),
-            None => Filter::all(),
-        };
+        let scope = unsafe { scope.as_ref() }.map_or_else(Filter::all, |f| f.compiled.clone());
         let report = Box::new(AuditsiftReport {
             builder: ReportBuilder::new(scope),
             items: 0,
@@ -94,9 +91,9 @@ pub unsafe extern "C" fn auditsift_report_parse_filter(
     guard(|| {
         non_null!(report, out);
         // SAFETY: live by contract.
-        let spec = unsafe { &*report }.builder.parse_filter().spec().clone();
+        let filter = unsafe { &*report }.builder.parse_filter();
         // SAFETY: checked non-null.
-        unsafe { write_filter(spec, out) };
+        unsafe { write_filter(filter, out) };
         AuditsiftStatus::Ok
     })
 }

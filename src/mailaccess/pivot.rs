@@ -15,6 +15,7 @@ use chrono::{DateTime, Utc};
 
 use super::context::{AccessContext, ContextKey};
 use crate::batch::{Collected, Deduper, sort_by_time};
+use crate::filter::FilterSpec;
 use crate::ip::comparable_address;
 use crate::record::AuditRecord;
 use crate::session::{SessionInventory, SessionSummary};
@@ -34,6 +35,19 @@ impl PivotQuery {
     /// True when the query names nothing.
     pub fn is_empty(&self) -> bool {
         self.aad_session_ids.is_empty() && self.message_ids.is_empty() && self.ips.is_empty()
+    }
+
+    /// The filter to parse the input with for this pivot, from the other filters in `base`. The
+    /// pivot matches its keys itself (OR-ed across kinds), so `base`'s Entra session ids and
+    /// addresses give way; Entra session ids alone also let documents without their bytes be
+    /// skipped before they are parsed.
+    pub fn parse_spec(&self, mut base: FilterSpec) -> FilterSpec {
+        base.aad_session_ids.clear();
+        base.ips.clear();
+        if self.message_ids.is_empty() && self.ips.is_empty() {
+            base.aad_session_ids = self.aad_session_ids.clone();
+        }
+        base
     }
 }
 
