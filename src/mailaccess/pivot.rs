@@ -32,9 +32,9 @@ pub struct PivotQuery {
 }
 
 impl PivotQuery {
-    /// True when the query names nothing.
+    /// True when the query names nothing (blank entries name nothing).
     pub fn is_empty(&self) -> bool {
-        self.aad_session_ids.is_empty() && self.message_ids.is_empty() && self.ips.is_empty()
+        !names_any(&self.aad_session_ids) && !names_any(&self.message_ids) && !names_any(&self.ips)
     }
 
     /// The filter to parse the input with for this pivot, from the other filters in `base`. The
@@ -44,11 +44,16 @@ impl PivotQuery {
     pub fn parse_spec(&self, mut base: FilterSpec) -> FilterSpec {
         base.aad_session_ids.clear();
         base.ips.clear();
-        if self.message_ids.is_empty() && self.ips.is_empty() {
+        if !names_any(&self.message_ids) && !names_any(&self.ips) {
             base.aad_session_ids = self.aad_session_ids.clone();
         }
         base
     }
+}
+
+/// True when a list of keys has one that is not blank.
+fn names_any(keys: &[String]) -> bool {
+    keys.iter().any(|k| !k.trim().is_empty())
 }
 
 /// How one context touched one message.
@@ -234,6 +239,26 @@ impl Pivot {
 mod tests {
     use super::*;
     use crate::record::parse_record;
+
+    #[test]
+    fn blank_keys_name_nothing() {
+        let blank = PivotQuery {
+            aad_session_ids: vec!["  ".into()],
+            message_ids: vec![String::new()],
+            ips: vec![],
+        };
+        assert!(blank.is_empty());
+        let aad_only = PivotQuery {
+            aad_session_ids: vec!["a1".into()],
+            ..blank.clone()
+        };
+        assert!(!aad_only.is_empty());
+        // Blank message ids do not stop the Entra id from narrowing the parse.
+        assert_eq!(
+            aad_only.parse_spec(FilterSpec::default()).aad_session_ids,
+            ["a1"]
+        );
+    }
 
     #[test]
     fn message_ids_match_with_or_without_brackets_and_case() {

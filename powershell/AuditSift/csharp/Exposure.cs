@@ -454,9 +454,9 @@ namespace AuditSift
             Native.Check(NativeMethods.auditsift_pivot_new(out handle), "auditsift_pivot_new");
             try
             {
-                AddAll(handle, NativePivotKey.AADSessionId, AADSessionIds);
-                AddAll(handle, NativePivotKey.InternetMessageId, InternetMessageIds);
-                AddAll(handle, NativePivotKey.IPAddress, IPAddresses);
+                Native.AddEach(AADSessionIds, (v, n) => NativeMethods.auditsift_pivot_add_key(handle, (uint)NativePivotKey.AADSessionId, v, n), "auditsift_pivot_add_key");
+                Native.AddEach(InternetMessageIds, (v, n) => NativeMethods.auditsift_pivot_add_key(handle, (uint)NativePivotKey.InternetMessageId, v, n), "auditsift_pivot_add_key");
+                Native.AddEach(IPAddresses, (v, n) => NativeMethods.auditsift_pivot_add_key(handle, (uint)NativePivotKey.IPAddress, v, n), "auditsift_pivot_add_key");
             }
             catch
             {
@@ -464,24 +464,6 @@ namespace AuditSift
                 throw;
             }
             return handle;
-        }
-
-        private static void AddAll(PivotHandle handle, NativePivotKey kind, string[] values)
-        {
-            if (values == null)
-            {
-                return;
-            }
-            foreach (string v in values)
-            {
-                if (string.IsNullOrEmpty(v) || v.Trim().Length == 0)
-                {
-                    continue;
-                }
-                byte[] bytes = Native.Utf8(v.Trim());
-                Native.Check(NativeMethods.auditsift_pivot_add_key(handle, (uint)kind, bytes, Native.Size(bytes.Length)),
-                    "auditsift_pivot_add_key");
-            }
         }
     }
 

@@ -536,6 +536,26 @@ namespace AuditSift
             return Encoding.UTF8.GetBytes(text ?? string.Empty);
         }
 
+        /// <summary>
+        /// Hands each value to a native function that adds one UTF-8 value (a filter's or a pivot's), skipping
+        /// nulls; the library itself trims the values and ignores blank ones.
+        /// </summary>
+        internal static void AddEach(string[] values, Func<byte[], UIntPtr, int> add, string call)
+        {
+            if (values == null)
+            {
+                return;
+            }
+            foreach (string v in values)
+            {
+                if (v != null)
+                {
+                    byte[] bytes = Utf8(v);
+                    Check(add(bytes, Size(bytes.Length)), call);
+                }
+            }
+        }
+
         /// <summary>A size_t from an int length.</summary>
         internal static UIntPtr Size(long length)
         {

@@ -63,11 +63,11 @@ namespace AuditSift
             Native.Check(NativeMethods.auditsift_filter_new(out handle), "auditsift_filter_new");
             try
             {
-                AddAll(handle, NativeFilterField.SessionId, SessionIds);
-                AddAll(handle, NativeFilterField.AADSessionId, AADSessionIds);
-                AddAll(handle, NativeFilterField.User, UserIds);
-                AddAll(handle, NativeFilterField.Operation, Operations);
-                AddAll(handle, NativeFilterField.IPAddress, IPAddresses);
+                Native.AddEach(SessionIds, (v, n) => NativeMethods.auditsift_filter_add(handle, (int)NativeFilterField.SessionId, v, n), "auditsift_filter_add");
+                Native.AddEach(AADSessionIds, (v, n) => NativeMethods.auditsift_filter_add(handle, (int)NativeFilterField.AADSessionId, v, n), "auditsift_filter_add");
+                Native.AddEach(UserIds, (v, n) => NativeMethods.auditsift_filter_add(handle, (int)NativeFilterField.User, v, n), "auditsift_filter_add");
+                Native.AddEach(Operations, (v, n) => NativeMethods.auditsift_filter_add(handle, (int)NativeFilterField.Operation, v, n), "auditsift_filter_add");
+                Native.AddEach(IPAddresses, (v, n) => NativeMethods.auditsift_filter_add(handle, (int)NativeFilterField.IPAddress, v, n), "auditsift_filter_add");
                 // The library keeps milliseconds: the window is widened to whole milliseconds at both
                 // ends, so that a bound never drops a record it includes.
                 if (StartTime.HasValue)
@@ -105,24 +105,6 @@ namespace AuditSift
                 rest += TimeSpan.TicksPerMillisecond;
             }
             return roundUp && rest > 0 ? ms + 1 : ms;
-        }
-
-        private static void AddAll(FilterHandle handle, NativeFilterField field, string[] values)
-        {
-            if (values == null)
-            {
-                return;
-            }
-            foreach (string v in values)
-            {
-                if (string.IsNullOrEmpty(v) || v.Trim().Length == 0)
-                {
-                    continue;
-                }
-                byte[] bytes = Native.Utf8(v.Trim());
-                Native.Check(NativeMethods.auditsift_filter_add(handle, (int)field, bytes, Native.Size(bytes.Length)),
-                    "auditsift_filter_add");
-            }
         }
     }
 
