@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::error::{AuditsiftStatus, fail, free_handle, guard, non_null};
 use super::result::{AuditsiftResult, AuditsiftTable, Encoder};
-use super::{AuditsiftFilter, utf8_arg};
+use super::{AuditsiftFilter, add_counts, utf8_arg};
 use crate::batch::Tally;
 use crate::filter::{Filter, FilterSpec};
 use crate::mailaccess::{
@@ -48,16 +48,6 @@ pub enum AuditsiftPivotKey {
     MessageId = 1,
     /// A client address, with or without a port.
     Ip = 2,
-}
-
-/// Adds a result's counts (not its records) to a running tally.
-fn add_counts(tally: &mut Tally, r: &AuditsiftResult) {
-    tally.read += r.tally.read;
-    tally.skipped += r.tally.skipped;
-    tally.rejected += r.tally.rejected;
-    tally.parsed += r.tally.parsed;
-    tally.filtered_out += r.tally.filtered_out;
-    tally.duplicates += r.tally.duplicates;
 }
 
 /// Writes a new filter handle with `spec` to `*out`.

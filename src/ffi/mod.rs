@@ -322,6 +322,14 @@ fn encode(
     enc.finish_records(tally, records, flags)
 }
 
+/// Adds a result's counts to a running tally, all but `matched`: the caller counts its records
+/// as it takes them (repeats of an earlier Id, records outside its scope).
+fn add_counts(tally: &mut Tally, r: &AuditsiftResult) {
+    let mut counts = Tally::from(r.tally);
+    counts.matched = 0;
+    tally.add(&counts);
+}
+
 /// Returns a reference to a live result, or records the error.
 ///
 /// # Safety
@@ -509,15 +517,7 @@ pub unsafe extern "C" fn auditsift_collector_add(
             Ok(records) => records,
             Err(status) => return status,
         };
-        let mut tally = Tally {
-            read: r.tally.read,
-            skipped: r.tally.skipped,
-            rejected: r.tally.rejected,
-            parsed: r.tally.parsed,
-            filtered_out: r.tally.filtered_out,
-            duplicates: r.tally.duplicates,
-            matched: r.tally.matched,
-        };
+        let mut tally = Tally::from(r.tally);
         for rec in records {
             if c.dedupe.first_time(&rec.record) {
                 c.records.push(Collected {
@@ -610,11 +610,7 @@ pub unsafe extern "C" fn auditsift_inventory_add(
             Ok(records) => records,
             Err(status) => return status,
         };
-        inv.tally.read += r.tally.read;
-        inv.tally.skipped += r.tally.skipped;
-        inv.tally.rejected += r.tally.rejected;
-        inv.tally.parsed += r.tally.parsed;
-        inv.tally.filtered_out += r.tally.filtered_out;
+        add_counts(&mut inv.tally, r);
         for rec in records {
             if inv.dedupe.first_time(&rec.record) {
                 inv.tally.matched += 1;

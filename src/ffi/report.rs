@@ -30,15 +30,7 @@ impl AuditsiftReport {
     /// Adds a result: its counts, its rejected documents and its records.
     fn add(&mut self, r: &AuditsiftResult) {
         let first = self.items;
-        self.builder.add_counts(&Tally {
-            read: r.tally.read,
-            skipped: r.tally.skipped,
-            rejected: r.tally.rejected,
-            parsed: r.tally.parsed,
-            filtered_out: r.tally.filtered_out,
-            duplicates: r.tally.duplicates,
-            matched: r.tally.matched,
-        });
+        self.builder.add_counts(&Tally::from(r.tally));
         for e in &r.errors {
             let mut e = e.clone();
             if e.source.is_empty() {

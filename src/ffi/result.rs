@@ -234,6 +234,20 @@ pub struct AuditsiftTally {
     pub matched: u64,
 }
 
+impl From<AuditsiftTally> for Tally {
+    fn from(t: AuditsiftTally) -> Self {
+        Tally {
+            read: t.read,
+            skipped: t.skipped,
+            rejected: t.rejected,
+            parsed: t.parsed,
+            filtered_out: t.filtered_out,
+            duplicates: t.duplicates,
+            matched: t.matched,
+        }
+    }
+}
+
 impl From<Tally> for AuditsiftTally {
     fn from(t: Tally) -> Self {
         AuditsiftTally {
