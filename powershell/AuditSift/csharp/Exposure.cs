@@ -228,39 +228,20 @@ namespace AuditSift
         }
     }
 
-    /// <summary>One access context's part of a mailbox's exposure.</summary>
-    public sealed class ExposureContext
+    /// <summary>
+    /// Something done in one access context, with the context's parts also as properties of its own (so
+    /// that tables and Where-Object reach them directly).
+    /// </summary>
+    public abstract class ContextualAccess
     {
-        /// <summary>Creates a context with empty lists.</summary>
-        public ExposureContext()
+        /// <summary>Creates it with an empty context.</summary>
+        protected ContextualAccess()
         {
             Context = new AccessContext();
-            Totals = new ExposureTotals();
-            Messages = new List<ExposedMessage>();
-            SyncFolders = new List<SyncedFolder>();
-            UnitemizedBinds = new List<UnitemizedBind>();
         }
 
-        /// <summary>The mailbox.</summary>
-        public string Mailbox { get; set; }
-        /// <summary>Position among the mailbox's contexts (by first access).</summary>
-        public int Index { get; set; }
         /// <summary>Who, from where, with what.</summary>
         public AccessContext Context { get; set; }
-        /// <summary>The earliest MailItemsAccessed record of this context (UTC).</summary>
-        public DateTime? FirstSeen { get; set; }
-        /// <summary>The latest MailItemsAccessed record of this context (UTC).</summary>
-        public DateTime? LastSeen { get; set; }
-        /// <summary>True when this context's session was active while Bind auditing of the mailbox was throttled.</summary>
-        public bool DuringThrottling { get; set; }
-        /// <summary>What this context accessed.</summary>
-        public ExposureTotals Totals { get; set; }
-        /// <summary>The messages this context bound, with this context's accesses only.</summary>
-        public List<ExposedMessage> Messages { get; set; }
-        /// <summary>The folders this context synced.</summary>
-        public List<SyncedFolder> SyncFolders { get; set; }
-        /// <summary>This context's Bind records with more binds than listed messages.</summary>
-        public List<UnitemizedBind> UnitemizedBinds { get; set; }
 
         /// <summary>The context's SessionId.</summary>
         public string SessionId
@@ -291,6 +272,38 @@ namespace AuditSift
         {
             get { return Context.UserId; }
         }
+    }
+
+    /// <summary>One access context's part of a mailbox's exposure.</summary>
+    public sealed class ExposureContext : ContextualAccess
+    {
+        /// <summary>Creates a context with empty lists.</summary>
+        public ExposureContext()
+        {
+            Totals = new ExposureTotals();
+            Messages = new List<ExposedMessage>();
+            SyncFolders = new List<SyncedFolder>();
+            UnitemizedBinds = new List<UnitemizedBind>();
+        }
+
+        /// <summary>The mailbox.</summary>
+        public string Mailbox { get; set; }
+        /// <summary>Position among the mailbox's contexts (by first access).</summary>
+        public int Index { get; set; }
+        /// <summary>The earliest MailItemsAccessed record of this context (UTC).</summary>
+        public DateTime? FirstSeen { get; set; }
+        /// <summary>The latest MailItemsAccessed record of this context (UTC).</summary>
+        public DateTime? LastSeen { get; set; }
+        /// <summary>True when this context's session was active while Bind auditing of the mailbox was throttled.</summary>
+        public bool DuringThrottling { get; set; }
+        /// <summary>What this context accessed.</summary>
+        public ExposureTotals Totals { get; set; }
+        /// <summary>The messages this context bound, with this context's accesses only.</summary>
+        public List<ExposedMessage> Messages { get; set; }
+        /// <summary>The folders this context synced.</summary>
+        public List<SyncedFolder> SyncFolders { get; set; }
+        /// <summary>This context's Bind records with more binds than listed messages.</summary>
+        public List<UnitemizedBind> UnitemizedBinds { get; set; }
 
         /// <summary>The context and its counts.</summary>
         public override string ToString()
@@ -352,19 +365,16 @@ namespace AuditSift
     }
 
     /// <summary>How one access context touched one message (a pivot by InternetMessageId).</summary>
-    public sealed class MessageAccess
+    public sealed class MessageAccess : ContextualAccess
     {
         /// <summary>Creates an access with no operations.</summary>
         public MessageAccess()
         {
-            Context = new AccessContext();
             Operations = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
         }
 
         /// <summary>The InternetMessageId as the records wrote it.</summary>
         public string InternetMessageId { get; set; }
-        /// <summary>Who, from where, with what.</summary>
-        public AccessContext Context { get; set; }
         /// <summary>The earliest record (UTC).</summary>
         public DateTime? FirstSeen { get; set; }
         /// <summary>The latest record (UTC).</summary>
@@ -373,36 +383,6 @@ namespace AuditSift
         public long Records { get; set; }
         /// <summary>Operation name (MailItemsAccessed, HardDelete, Send...) to record count.</summary>
         public OrderedDictionary Operations { get; set; }
-
-        /// <summary>The context's SessionId.</summary>
-        public string SessionId
-        {
-            get { return Context.SessionId; }
-        }
-
-        /// <summary>The context's address.</summary>
-        public string ClientIPAddress
-        {
-            get { return Context.ClientIPAddress; }
-        }
-
-        /// <summary>The context's ClientInfoString.</summary>
-        public string ClientInfoString
-        {
-            get { return Context.ClientInfoString; }
-        }
-
-        /// <summary>The context's LogonType.</summary>
-        public string LogonType
-        {
-            get { return Context.LogonType; }
-        }
-
-        /// <summary>The context's user.</summary>
-        public string UserId
-        {
-            get { return Context.UserId; }
-        }
 
         /// <summary>The message, the context and the record count.</summary>
         public override string ToString()
