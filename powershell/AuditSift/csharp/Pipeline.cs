@@ -159,6 +159,15 @@ namespace AuditSift
         public PivotView PivotView { get; set; }
         /// <summary>Report: the file to write and how.</summary>
         public ReportOptions Report { get; set; }
+
+        /// <summary>
+        /// The flags of a result whose records are only read out (converted, or the collector's at the end): no copy
+        /// of the records kept, and the full trees when asked for.
+        /// </summary>
+        internal uint ReadOutFlags
+        {
+            get { return (uint)NativeFlags.TablesOnly | (Full ? (uint)NativeFlags.FullTree : 0); }
+        }
     }
 
     /// <summary>What one batch (or the end of the input) gives: objects to write and errors to report.</summary>
@@ -370,20 +379,12 @@ namespace AuditSift
 
         private void ProcessBatch(AuditBatchOutput output)
         {
-            uint flags = (uint)NativeFlags.NoRaw;
-            if (options.Mode == PipelineMode.Convert)
-            {
-                // The records are only read out here: the result need not keep a copy of them.
-                flags |= (uint)NativeFlags.TablesOnly;
-                if (options.Full)
-                {
-                    flags |= (uint)NativeFlags.FullTree;
-                }
-            }
+            // The input objects hold the AuditData; in Convert mode the records are only read out.
+            uint flags = (uint)NativeFlags.NoRaw | (options.Mode == PipelineMode.Convert ? options.ReadOutFlags : 0);
             using (ResultHandle result = encoder.Parse(documents, filter, flags))
             {
                 ResultData data = new ResultData(result);
-                AddTally(data.Tally);
+                tally.AddParsed(data.Tally);
                 foreach (AuditRecordError e in Decoder.Errors(data))
                 {
                     int at = (int)e.Index;
@@ -435,16 +436,6 @@ namespace AuditSift
             documentsSent += documents.Count;
         }
 
-        private void AddTally(NativeTally t)
-        {
-            tally.Skipped += (long)t.Skipped;
-            tally.Rejected += (long)t.Rejected;
-            tally.Parsed += (long)t.Parsed;
-            tally.FilteredOut += (long)t.FilteredOut;
-            tally.Duplicates += (long)t.Duplicates;
-            tally.Matched += (long)t.Matched;
-        }
-
         /// <summary>
         /// Ends the input: parses the last batch, then for Select sorts and de-duplicates the matches, for
         /// Inventory summarizes the sessions, for Report writes the file (throwing, with the path, when it
@@ -456,11 +447,7 @@ namespace AuditSift
             completed = true;
             if (options.Mode == PipelineMode.Select)
             {
-                uint flags = (uint)(NativeFlags.NoRaw | NativeFlags.TablesOnly);
-                if (options.Full)
-                {
-                    flags |= (uint)NativeFlags.FullTree;
-                }
+                uint flags = (uint)NativeFlags.NoRaw | options.ReadOutFlags;
                 ResultHandle result;
                 Native.Check(NativeMethods.auditsift_collector_finish(collector, flags, out result), "auditsift_collector_finish");
                 using (result)
@@ -480,9 +467,7 @@ namespace AuditSift
                         output.Items.Add(options.PassThru ? r.InputObject : r);
                         kept++;
                     }
-                    // The batches counted every match; the collector kept only the first of each Id.
-                    tally.Duplicates += tally.Matched - kept;
-                    tally.Matched = kept;
+                    tally.KeepFirstOfEachId(kept);
                 }
                 matches.Clear();
             }
@@ -505,7 +490,7 @@ namespace AuditSift
                 using (result)
                 {
                     ResultData data = new ResultData(result);
-                    TakeFinalCounts(data.Tally);
+                    tally.TakeFinal(data.Tally);
                     output.Items.AddRange(ExposureDecoder.Mailboxes(data).ToArray());
                 }
             }
@@ -522,26 +507,18 @@ namespace AuditSift
             return output;
         }
 
-        /// <summary>The counts after the native exposure or pivot: which parsed records it used, and the repeats.</summary>
-        private void TakeFinalCounts(NativeTally t)
-        {
-            tally.FilteredOut = (long)t.FilteredOut;
-            tally.Duplicates = (long)t.Duplicates;
-            tally.Matched = (long)t.Matched;
-        }
-
         private void CompletePivot(AuditBatchOutput output)
         {
             // Records come back with their AuditData; the input objects are not held (a pivot by message id or
             // address reads every record).
-            uint flags = (uint)NativeFlags.TablesOnly | (options.Full ? (uint)NativeFlags.FullTree : 0);
+            uint flags = options.ReadOutFlags;
             ResultHandle result;
             Native.Check(NativeMethods.auditsift_pivot_finish(pivot, flags, out result), "auditsift_pivot_finish");
             PivotResult found = new PivotResult();
             using (result)
             {
                 ResultData data = new ResultData(result);
-                TakeFinalCounts(data.Tally);
+                tally.TakeFinal(data.Tally);
                 AuditRecord[] records = Decoder.Records(data, data.Table(NativeTable.Origins), options.Full);
                 foreach (AuditRecord r in records)
                 {

@@ -94,21 +94,9 @@ namespace AuditSift
             {
                 return null;
             }
-            uint flags = 0;
-            if (options.Mode == PipelineMode.Convert)
-            {
-                // The records are only read out here: the result need not keep a copy of them.
-                flags |= (uint)NativeFlags.TablesOnly;
-                if (options.Full)
-                {
-                    flags |= (uint)NativeFlags.FullTree;
-                }
-            }
-            if (options.Mode != PipelineMode.Convert)
-            {
-                // The collector, the exposure or the report keeps the records; their AuditData is not needed here.
-                flags |= (uint)NativeFlags.NoRaw;
-            }
+            // Converted records are only read out, with their AuditData (the file's only copy); the collector,
+            // the exposure or the report keeps the records, whose AuditData is not needed here.
+            uint flags = options.Mode == PipelineMode.Convert ? options.ReadOutFlags : (uint)NativeFlags.NoRaw;
             ResultHandle result = reader.Next(options.BatchSize, filter, flags);
             if (result == null)
             {
@@ -121,12 +109,7 @@ namespace AuditSift
                 NativeTally t = data.Tally;
                 long read = (long)t.Read;
                 tally.Read += read;
-                tally.Skipped += (long)t.Skipped;
-                tally.Rejected += (long)t.Rejected;
-                tally.Parsed += (long)t.Parsed;
-                tally.FilteredOut += (long)t.FilteredOut;
-                tally.Duplicates += (long)t.Duplicates;
-                tally.Matched += (long)t.Matched;
+                tally.AddParsed(t);
                 // Indexes count over the whole file (the native reader numbers every row and line
                 // across batches); recordsBefore makes them count over every file of the import.
                 foreach (AuditRecordError e in Decoder.Errors(data))
@@ -230,10 +213,7 @@ namespace AuditSift
                 using (summary)
                 {
                     ResultData data = new ResultData(summary);
-                    NativeTally t = data.Tally;
-                    tally.FilteredOut = (long)t.FilteredOut;
-                    tally.Duplicates = (long)t.Duplicates;
-                    tally.Matched = (long)t.Matched;
+                    tally.TakeFinal(data.Tally);
                     output.Items.AddRange(ExposureDecoder.Mailboxes(data).ToArray());
                 }
                 return output;
@@ -242,11 +222,7 @@ namespace AuditSift
             {
                 return output;
             }
-            uint flags = (uint)NativeFlags.TablesOnly;
-            if (options.Full)
-            {
-                flags |= (uint)NativeFlags.FullTree;
-            }
+            uint flags = options.ReadOutFlags;
             ResultHandle result;
             Native.Check(NativeMethods.auditsift_collector_finish(collector, flags, out result), "auditsift_collector_finish");
             using (result)
@@ -257,8 +233,7 @@ namespace AuditSift
                 {
                     output.Items.Add(r);
                 }
-                tally.Duplicates += tally.Matched - records.Length;
-                tally.Matched = records.Length;
+                tally.KeepFirstOfEachId(records.Length);
             }
             return output;
         }

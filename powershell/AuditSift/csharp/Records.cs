@@ -622,6 +622,32 @@ namespace AuditSift
         /// <summary>Kept.</summary>
         public long Matched { get; set; }
 
+        /// <summary>Adds a native result's counts, all but Read (which the caller counts as inputs arrive).</summary>
+        internal void AddParsed(NativeTally t)
+        {
+            Skipped += (long)t.Skipped;
+            Rejected += (long)t.Rejected;
+            Parsed += (long)t.Parsed;
+            FilteredOut += (long)t.FilteredOut;
+            Duplicates += (long)t.Duplicates;
+            Matched += (long)t.Matched;
+        }
+
+        /// <summary>The counts a native exposure or pivot ends with: which parsed records it used, and the repeats.</summary>
+        internal void TakeFinal(NativeTally t)
+        {
+            FilteredOut = (long)t.FilteredOut;
+            Duplicates = (long)t.Duplicates;
+            Matched = (long)t.Matched;
+        }
+
+        /// <summary>After a collector: the batches counted every match, and only <paramref name="kept"/> were the first of their Id.</summary>
+        internal void KeepFirstOfEachId(long kept)
+        {
+            Duplicates += Matched - kept;
+            Matched = kept;
+        }
+
         /// <summary>True when the counts add up.</summary>
         public bool IsConsistent
         {
