@@ -134,17 +134,43 @@ pub fn parse_chunk<'a, S: AsRef<str>>(
     docs: &'a [S],
     filter: &Filter,
 ) -> ParseOutcome<'a> {
+    parse_docs(first, docs, filter, true)
+}
+
+/// [`parse_chunk`] for documents the filter's prefilter has already let through (read in
+/// another form, UTF-16 say): they are not searched again.
+pub fn parse_prefiltered_chunk<'a, S: AsRef<str>>(
+    first: usize,
+    docs: &'a [S],
+    filter: &Filter,
+) -> ParseOutcome<'a> {
+    parse_docs(first, docs, filter, false)
+}
+
+fn parse_docs<'a, S: AsRef<str>>(
+    first: usize,
+    docs: &'a [S],
+    filter: &Filter,
+    prefilter: bool,
+) -> ParseOutcome<'a> {
     let mut out = ParseOutcome::default();
     for (offset, doc) in docs.iter().enumerate() {
-        parse_one(first + offset, doc.as_ref(), filter, &mut out);
+        parse_one(first + offset, doc.as_ref(), filter, prefilter, &mut out);
     }
     out
 }
 
-/// Reads one document into `out`: skipped, rejected, filtered out or kept.
-fn parse_one<'a>(index: usize, text: &'a str, filter: &Filter, out: &mut ParseOutcome<'a>) {
+/// Reads one document into `out`: skipped (when `prefilter` runs and rules it out), rejected,
+/// filtered out or kept.
+fn parse_one<'a>(
+    index: usize,
+    text: &'a str,
+    filter: &Filter,
+    prefilter: bool,
+    out: &mut ParseOutcome<'a>,
+) {
     out.tally.read += 1;
-    if !filter.may_match(text.as_bytes()) {
+    if prefilter && !filter.may_match(text.as_bytes()) {
         out.tally.skipped += 1;
         return;
     }

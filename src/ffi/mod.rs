@@ -285,6 +285,7 @@ pub unsafe extern "C" fn auditsift_parse_batch(
                 positions: Vec::with_capacity(chunk.len()),
                 rejected: Vec::new(),
                 skipped: 0,
+                prefiltered: false,
             };
             for (i, doc) in chunk.iter().enumerate() {
                 match std::str::from_utf8(doc) {

@@ -8,7 +8,9 @@ use rayon::prelude::*;
 
 use super::AuditsiftFilter;
 use super::result::{AUDITSIFT_FLAG_TABLES_ONLY, AuditsiftResult, Encoder};
-use crate::batch::{Collected, ParseOutcome, RecordError, Tally, parse_chunk};
+use crate::batch::{
+    Collected, ParseOutcome, RecordError, Tally, parse_chunk, parse_prefiltered_chunk,
+};
 use crate::filter::Filter;
 
 /// Documents per task. Batches up to twice this size are one task on the calling thread.
@@ -24,6 +26,8 @@ pub(super) struct Texts<'t> {
     pub(super) rejected: Vec<RecordError>,
     /// Documents a prefilter proved not to match.
     pub(super) skipped: u64,
+    /// True when `texts` already passed the filter's prefilter (on another form of the text).
+    pub(super) prefiltered: bool,
 }
 
 /// One task's share of a batch.
@@ -111,7 +115,11 @@ fn encode_part(texts: Texts<'_>, filter: &Filter, flags: u32) -> Part {
         records,
         errors,
         mut tally,
-    } = parse_chunk(0, &texts.texts, filter);
+    } = if texts.prefiltered {
+        parse_prefiltered_chunk(0, &texts.texts, filter)
+    } else {
+        parse_chunk(0, &texts.texts, filter)
+    };
     let rejected = texts.rejected.len() as u64;
     tally.read += rejected + texts.skipped;
     tally.rejected += rejected;
@@ -188,6 +196,7 @@ mod tests {
                 positions: (first..first + chunk.len()).collect(),
                 rejected: Vec::new(),
                 skipped: 0,
+                prefiltered: false,
             })
         })
     }

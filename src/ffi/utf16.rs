@@ -106,6 +106,7 @@ pub unsafe extern "C" fn auditsift_parse_batch_utf16(
                 positions: spans.iter().map(|&(position, _, _)| position).collect(),
                 rejected: Vec::new(),
                 skipped,
+                prefiltered: true,
             });
             BYTES.give(text.into_bytes());
             part
