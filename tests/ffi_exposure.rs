@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::sample_audit_data;
+use common::{filter, last_error, ok, parse, sample_audit_data};
 use std::ptr;
 
 use auditsift::batch::parse_batch;
@@ -18,9 +18,8 @@ use auditsift::ffi::exposure::{
     auditsift_pivot_parse_filter,
 };
 use auditsift::ffi::{
-    AUDITSIFT_FLAG_NO_RAW, AuditsiftField, AuditsiftFilter, AuditsiftFilterField, AuditsiftResult,
-    AuditsiftStatus, AuditsiftTable, AuditsiftTally, auditsift_filter_add, auditsift_filter_free,
-    auditsift_filter_new, auditsift_last_error, auditsift_parse_batch, auditsift_result_count,
+    AUDITSIFT_FLAG_NO_RAW, AuditsiftField, AuditsiftFilterField, AuditsiftResult, AuditsiftStatus,
+    AuditsiftTable, AuditsiftTally, auditsift_filter_free, auditsift_result_count,
     auditsift_result_free, auditsift_result_table, auditsift_result_table_len,
     auditsift_result_tally, auditsift_result_text, auditsift_result_text_len,
     auditsift_table_row_width,
@@ -41,49 +40,6 @@ const S1: &str = "11111111-1111-4111-8111-111111111111";
 const S2: &str = "22222222-2222-4222-8222-222222222222";
 
 // ---- calling the ABI ------------------------------------------------------------------------
-
-fn last_error() -> String {
-    let mut buf = vec![0u8; 1024];
-    let n = unsafe { auditsift_last_error(buf.as_mut_ptr(), buf.len()) };
-    String::from_utf8_lossy(&buf[..n.min(buf.len())]).into_owned()
-}
-
-fn ok(status: AuditsiftStatus) {
-    assert_eq!(status, AuditsiftStatus::Ok, "{}", last_error());
-}
-
-/// A filter handle with the given values.
-fn filter(values: &[(AuditsiftFilterField, &str)]) -> *mut AuditsiftFilter {
-    let mut f = ptr::null_mut();
-    ok(unsafe { auditsift_filter_new(&mut f) });
-    for (field, v) in values {
-        ok(unsafe { auditsift_filter_add(f, *field as u32, v.as_ptr(), v.len()) });
-    }
-    f
-}
-
-/// Parses documents in one call, as a host does.
-fn parse(docs: &[String], filter: *const AuditsiftFilter, flags: u32) -> *mut AuditsiftResult {
-    let mut data = Vec::new();
-    let mut offsets = vec![0u64];
-    for d in docs {
-        data.extend_from_slice(d.as_bytes());
-        offsets.push(data.len() as u64);
-    }
-    let mut out = ptr::null_mut();
-    ok(unsafe {
-        auditsift_parse_batch(
-            data.as_ptr(),
-            data.len(),
-            offsets.as_ptr(),
-            docs.len(),
-            filter,
-            flags,
-            &mut out,
-        )
-    });
-    out
-}
 
 /// A result copied out: its text, tables, count and tally.
 struct Copied {

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{ATTACKER, SAMPLE, sample_audit_data};
+use common::{ATTACKER, SAMPLE, last_error, ok, parse, sample_audit_data};
 use std::path::Path;
 use std::process::Command;
 use std::ptr;
@@ -19,10 +19,9 @@ use auditsift::ffi::report::{
     auditsift_report_tally, auditsift_report_write,
 };
 use auditsift::ffi::{
-    AUDITSIFT_FLAG_NO_RAW, AuditsiftFilter, AuditsiftFilterField, AuditsiftResult, AuditsiftStatus,
-    AuditsiftTally, auditsift_filter_add, auditsift_filter_free, auditsift_filter_new,
-    auditsift_filter_set_start, auditsift_last_error, auditsift_parse_batch, auditsift_result_free,
-    auditsift_result_tally,
+    AUDITSIFT_FLAG_NO_RAW, AuditsiftFilter, AuditsiftFilterField, AuditsiftStatus, AuditsiftTally,
+    auditsift_filter_add, auditsift_filter_free, auditsift_filter_new, auditsift_filter_set_start,
+    auditsift_result_free, auditsift_result_tally,
 };
 use auditsift::record::parse_record;
 use serde_json::Value;
@@ -30,16 +29,6 @@ use serde_json::Value;
 const OWNER: &str = "megan.bowen@contoso.com";
 
 // ---- calling the ABI ------------------------------------------------------------------------
-
-fn last_error() -> String {
-    let mut buf = vec![0u8; 4096];
-    let n = unsafe { auditsift_last_error(buf.as_mut_ptr(), buf.len()) };
-    String::from_utf8_lossy(&buf[..n.min(buf.len())]).into_owned()
-}
-
-fn ok(status: AuditsiftStatus) {
-    assert_eq!(status, AuditsiftStatus::Ok, "{}", last_error());
-}
 
 /// The filters of one comparison, as the CLI takes them and as the ABI does.
 struct Scope {
@@ -98,29 +87,6 @@ fn scopes() -> Vec<Scope> {
             start_ms: None,
         },
     ]
-}
-
-/// Parses documents in one call, as a host does.
-fn parse(docs: &[String], filter: *const AuditsiftFilter, flags: u32) -> *mut AuditsiftResult {
-    let mut data = Vec::new();
-    let mut offsets = vec![0u64];
-    for d in docs {
-        data.extend_from_slice(d.as_bytes());
-        offsets.push(data.len() as u64);
-    }
-    let mut out = ptr::null_mut();
-    ok(unsafe {
-        auditsift_parse_batch(
-            data.as_ptr(),
-            data.len(),
-            offsets.as_ptr(),
-            docs.len(),
-            filter,
-            flags,
-            &mut out,
-        )
-    });
-    out
 }
 
 /// A report handle on `scope`, with its parse filter.
