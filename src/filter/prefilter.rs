@@ -54,11 +54,26 @@ impl SessionPrefilter {
 
     /// False only when none of the ids can be in the document.
     pub(super) fn may_occur_in<U: Unit>(&self, document: &[U]) -> bool {
-        let found = match &self.ids {
-            IdSearch::Few(ids) => ids.iter().any(|id| U::find_ignoring_case(document, id)),
-            IdSearch::Many(set) => U::contains_any(document, set),
+        let maybe_escape = match &self.ids {
+            IdSearch::Few(ids) => {
+                // The first search also tells whether the document may hold an escape.
+                let mut passes = ids.iter().map(|id| U::find_ignoring_case(document, id));
+                let Some(first) = passes.next() else {
+                    return false;
+                };
+                if first.found || passes.any(|pass| pass.found) {
+                    return true;
+                }
+                first.maybe_escape
+            }
+            IdSearch::Many(set) => {
+                if U::contains_any(document, set) {
+                    return true;
+                }
+                has_backslash_u(document)
+            }
         };
-        found || (has_backslash_u(document) && self.escapes_hide_id_chars(document))
+        maybe_escape && self.escapes_hide_id_chars(document)
     }
 
     /// True when the document writes one of the ids' characters as `\u00XX`.

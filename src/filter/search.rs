@@ -6,12 +6,29 @@
 //! full. The block test is 32 bytes at a time with AVX2 where the processor has it, 16 with SSE2
 //! (every x86_64 processor), else 8 with plain 64-bit arithmetic. A UTF-16 unit is compared as a
 //! whole 16-bit lane, so a non-ASCII unit never folds to an ASCII one.
+//!
+//! The same pass also notes whether the document may hold a `\u` escape (which could write one
+//! of the id's characters otherwise), so that the prefilter reads a document once, not twice.
 
 use super::units::Unit;
 
+/// What one search of a document found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Pass {
+    /// The id occurs (ignoring ASCII case).
+    pub(super) found: bool,
+    /// False only when the document holds no `\u`; meaningless when `found`.
+    pub(super) maybe_escape: bool,
+}
+
+const FOUND: Pass = Pass {
+    found: true,
+    maybe_escape: true,
+};
+
 /// True when the ASCII `id` occurs in UTF-8 `haystack`, ignoring ASCII case (with the fastest
 /// block test this processor has).
-pub(super) fn find_bytes(haystack: &[u8], id: &[u8]) -> bool {
+pub(super) fn find_bytes(haystack: &[u8], id: &[u8]) -> Pass {
     #[cfg(target_arch = "x86_64")]
     {
         if std::is_x86_feature_detected!("avx2") {
@@ -25,7 +42,7 @@ pub(super) fn find_bytes(haystack: &[u8], id: &[u8]) -> bool {
 }
 
 /// True when the ASCII `id` occurs in UTF-16 `haystack`, ignoring ASCII case.
-pub(super) fn find_utf16(haystack: &[u16], id: &[u8]) -> bool {
+pub(super) fn find_utf16(haystack: &[u16], id: &[u8]) -> Pass {
     #[cfg(target_arch = "x86_64")]
     {
         if std::is_x86_feature_detected!("avx2") {
@@ -41,14 +58,14 @@ pub(super) fn find_utf16(haystack: &[u16], id: &[u8]) -> bool {
 /// [`find_with`] compiled for AVX2, on bytes.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn find_bytes_avx2(haystack: &[u8], id: &[u8]) -> bool {
+fn find_bytes_avx2(haystack: &[u8], id: &[u8]) -> Pass {
     find_with::<x86::Avx2>(haystack, id)
 }
 
 /// [`find_with`] compiled for AVX2, on UTF-16 units.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn find_utf16_avx2(haystack: &[u16], id: &[u8]) -> bool {
+fn find_utf16_avx2(haystack: &[u16], id: &[u8]) -> Pass {
     find_with::<x86::Avx2Wide>(haystack, id)
 }
 
@@ -63,39 +80,65 @@ trait Blocks {
     /// For an id whose first and last bytes are these.
     fn new(first: u8, last: u8) -> Self;
     /// For the starts at the beginning of `window` (`last` is the id's last index): a mask of
-    /// the starts whose first and last units fold to the id's. `None` when the window is too
-    /// short to read.
-    fn block(&self, window: &[Self::Unit], last: usize) -> Option<u64>;
+    /// the starts whose first and last units fold to the id's, and a mask that is not zero when
+    /// a `\u` may start at one of them (a backslash in the last start counts, as its `u` would be
+    /// in the next block). `None` when the window is too short to read.
+    fn block(&self, window: &[Self::Unit], last: usize) -> Option<(u64, u64)>;
+}
+
+/// The escape mask of a block from its masks of backslashes and `u`s (one bit per start, bit
+/// `width - 1` the last start).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn escape_starts(backslashes: u32, us: u32, width: u32) -> u64 {
+    u64::from(backslashes & ((us >> 1) | (1 << (width - 1))))
 }
 
 #[inline(always)]
-fn find_with<B: Blocks>(haystack: &[B::Unit], id: &[u8]) -> bool {
+fn find_with<B: Blocks>(haystack: &[B::Unit], id: &[u8]) -> Pass {
     let Some(last) = id.len().checked_sub(1) else {
-        return true;
+        return FOUND;
     };
     let blocks = B::new(id[0], id[last]);
+    let mut escapes = 0;
     let mut at = 0;
-    while let Some(candidates) = haystack.get(at..).and_then(|w| blocks.block(w, last)) {
+    while let Some((candidates, escape)) = haystack.get(at..).and_then(|w| blocks.block(w, last)) {
         if candidates_match::<B>(haystack, id, at, candidates) {
-            return true;
+            return FOUND;
         }
+        escapes |= escape;
         at += B::WIDTH;
     }
     // The starts after the last whole block: one more block ending at the end of the document
     // (it overlaps the one before). A document shorter than a block is looked at unit by unit.
     let scalar_from = match haystack.len().checked_sub(B::WIDTH + last) {
         Some(final_block) if at > 0 => {
-            let candidates = haystack
+            let (candidates, escape) = haystack
                 .get(final_block..)
-                .and_then(|w| blocks.block(w, last));
-            if candidates_match::<B>(haystack, id, final_block, candidates.unwrap_or(0)) {
-                return true;
+                .and_then(|w| blocks.block(w, last))
+                .unwrap_or((0, 1));
+            if candidates_match::<B>(haystack, id, final_block, candidates) {
+                return FOUND;
             }
+            escapes |= escape;
             final_block + B::WIDTH
         }
         _ => 0,
     };
-    (scalar_from..=haystack.len().saturating_sub(id.len())).any(|start| is_at(haystack, id, start))
+    if (scalar_from..=haystack.len().saturating_sub(id.len()))
+        .any(|start| is_at(haystack, id, start))
+    {
+        return FOUND;
+    }
+    // The units no block started at (the id's length before the end, or all of a short
+    // document); a backslash just before them was counted by the last block.
+    let tail_escape = haystack[scalar_from..]
+        .windows(2)
+        .any(|pair| pair[0].ascii() == Some(b'\\') && pair[1].ascii() == Some(b'u'));
+    Pass {
+        found: false,
+        maybe_escape: escapes != 0 || tail_escape,
+    }
 }
 
 /// True when `id` occurs at `start` (ignoring ASCII case).
@@ -179,17 +222,17 @@ impl Blocks for Swar {
     }
 
     #[inline(always)]
-    fn block(&self, window: &[u8], last: usize) -> Option<u64> {
+    fn block(&self, window: &[u8], last: usize) -> Option<(u64, u64)> {
         let word = |at: usize| {
             let bytes = window.get(at..)?.first_chunk::<8>()?;
             Some(u64::from_le_bytes(*bytes))
         };
         let (starts, ends) = (word(0)?, word(last)?);
         let case = ONES * 0x20;
-        Some(
-            zero_lanes((starts | case) ^ self.first, LOW_BYTES)
-                & zero_lanes((ends | case) ^ self.last, LOW_BYTES),
-        )
+        let candidates = zero_lanes((starts | case) ^ self.first, LOW_BYTES)
+            & zero_lanes((ends | case) ^ self.last, LOW_BYTES);
+        // Escapes are not looked for here: any block may hold one.
+        Some((candidates, 1))
     }
 }
 
@@ -208,7 +251,7 @@ impl Blocks for SwarWide {
     }
 
     #[inline(always)]
-    fn block(&self, window: &[u16], last: usize) -> Option<u64> {
+    fn block(&self, window: &[u16], last: usize) -> Option<(u64, u64)> {
         let word = |at: usize| {
             let units = window.get(at..)?.first_chunk::<4>()?;
             Some(
@@ -220,10 +263,10 @@ impl Blocks for SwarWide {
         };
         let (starts, ends) = (word(0)?, word(last)?);
         let case = ONES_WIDE * 0x20;
-        Some(
-            zero_lanes((starts | case) ^ self.first, LOW_WIDE)
-                & zero_lanes((ends | case) ^ self.last, LOW_WIDE),
-        )
+        let candidates = zero_lanes((starts | case) ^ self.first, LOW_WIDE)
+            & zero_lanes((ends | case) ^ self.last, LOW_WIDE);
+        // Escapes are not looked for here: any block may hold one.
+        Some((candidates, 1))
     }
 }
 
@@ -261,7 +304,7 @@ mod x86 {
         }
 
         #[inline(always)]
-        fn block(&self, window: &[u8], last: usize) -> Option<u64> {
+        fn block(&self, window: &[u8], last: usize) -> Option<(u64, u64)> {
             if window.len() < 16 + last {
                 return None;
             }
@@ -276,7 +319,13 @@ mod x86 {
                 let first = _mm_cmpeq_epi8(_mm_or_si128(starts, case), self.first);
                 let last = _mm_cmpeq_epi8(_mm_or_si128(ends, case), self.last);
                 let candidates = _mm_movemask_epi8(_mm_and_si128(first, last)) as u16;
-                Some(u64::from(candidates))
+                let backslashes =
+                    _mm_movemask_epi8(_mm_cmpeq_epi8(starts, _mm_set1_epi8(b'\\' as i8)));
+                let us = _mm_movemask_epi8(_mm_cmpeq_epi8(starts, _mm_set1_epi8(b'u' as i8)));
+                Some((
+                    u64::from(candidates),
+                    super::escape_starts(backslashes as u32, us as u32, 16),
+                ))
             }
         }
     }
@@ -306,7 +355,7 @@ mod x86 {
         }
 
         #[inline(always)]
-        fn block(&self, window: &[u16], last: usize) -> Option<u64> {
+        fn block(&self, window: &[u16], last: usize) -> Option<(u64, u64)> {
             if window.len() < 16 + last {
                 return None;
             }
@@ -328,7 +377,13 @@ mod x86 {
                 let first = _mm_cmpeq_epi8(_mm_or_si128(starts, case), self.first);
                 let last = _mm_cmpeq_epi8(_mm_or_si128(ends, case), self.last);
                 let candidates = _mm_movemask_epi8(_mm_and_si128(first, last)) as u16;
-                Some(u64::from(candidates))
+                let backslashes =
+                    _mm_movemask_epi8(_mm_cmpeq_epi8(starts, _mm_set1_epi8(b'\\' as i8)));
+                let us = _mm_movemask_epi8(_mm_cmpeq_epi8(starts, _mm_set1_epi8(b'u' as i8)));
+                Some((
+                    u64::from(candidates),
+                    super::escape_starts(backslashes as u32, us as u32, 16),
+                ))
             }
         }
     }
@@ -356,7 +411,7 @@ mod x86 {
         }
 
         #[inline(always)]
-        fn block(&self, window: &[u8], last: usize) -> Option<u64> {
+        fn block(&self, window: &[u8], last: usize) -> Option<(u64, u64)> {
             if window.len() < 32 + last {
                 return None;
             }
@@ -371,7 +426,14 @@ mod x86 {
                 let first = _mm256_cmpeq_epi8(_mm256_or_si256(starts, case), self.first);
                 let last = _mm256_cmpeq_epi8(_mm256_or_si256(ends, case), self.last);
                 let candidates = _mm256_movemask_epi8(_mm256_and_si256(first, last)) as u32;
-                Some(u64::from(candidates))
+                let backslashes =
+                    _mm256_movemask_epi8(_mm256_cmpeq_epi8(starts, _mm256_set1_epi8(b'\\' as i8)));
+                let us =
+                    _mm256_movemask_epi8(_mm256_cmpeq_epi8(starts, _mm256_set1_epi8(b'u' as i8)));
+                Some((
+                    u64::from(candidates),
+                    super::escape_starts(backslashes as u32, us as u32, 32),
+                ))
             }
         }
     }
@@ -400,7 +462,7 @@ mod x86 {
         }
 
         #[inline(always)]
-        fn block(&self, window: &[u16], last: usize) -> Option<u64> {
+        fn block(&self, window: &[u16], last: usize) -> Option<(u64, u64)> {
             if window.len() < 32 + last {
                 return None;
             }
@@ -424,7 +486,14 @@ mod x86 {
                 let first = _mm256_cmpeq_epi8(_mm256_or_si256(starts, case), self.first);
                 let last = _mm256_cmpeq_epi8(_mm256_or_si256(ends, case), self.last);
                 let candidates = _mm256_movemask_epi8(_mm256_and_si256(first, last)) as u32;
-                Some(u64::from(candidates))
+                let backslashes =
+                    _mm256_movemask_epi8(_mm256_cmpeq_epi8(starts, _mm256_set1_epi8(b'\\' as i8)));
+                let us =
+                    _mm256_movemask_epi8(_mm256_cmpeq_epi8(starts, _mm256_set1_epi8(b'u' as i8)));
+                Some((
+                    u64::from(candidates),
+                    super::escape_starts(backslashes as u32, us as u32, 32),
+                ))
             }
         }
     }
@@ -465,17 +534,29 @@ mod tests {
             .collect()
     }
 
-    fn check(find: impl Fn(&[u8], &[u8]) -> bool) {
+    /// Checks a pass against a plain search: `found` exactly, and `maybe_escape` whenever the
+    /// id is not found and the document holds `\u`.
+    fn agrees<U: Unit>(pass: Pass, found: bool, doc: &[U], what: &dyn std::fmt::Debug) {
+        assert_eq!(pass.found, found, "{what:?}");
+        let escape = doc
+            .windows(2)
+            .any(|p| p[0].ascii() == Some(b'\\') && p[1].ascii() == Some(b'u'));
+        if !found && escape {
+            assert!(pass.maybe_escape, "an escape missed in {what:?}");
+        }
+    }
+
+    fn check(find: impl Fn(&[u8], &[u8]) -> Pass) {
         for (doc, id) in cases() {
             let found = id.is_empty() || doc.windows(id.len()).any(|w| w.eq_ignore_ascii_case(&id));
-            assert_eq!(find(&doc, &id), found, "{doc:?} {id:?}");
+            agrees(find(&doc, &id), found, &doc, &(&doc, &id));
         }
     }
 
     /// The same cases as UTF-16, with some units moved out of ASCII by a high byte that a byte
     /// fold, compare or narrowing would lose (`0x0141` is not `A`, `0x012d` is not `-`, `0x8020`
     /// narrows to 0, which folds to a space).
-    fn check_wide(find: impl Fn(&[u16], &[u8]) -> bool) {
+    fn check_wide(find: impl Fn(&[u16], &[u8]) -> Pass) {
         for (n, (doc, id)) in cases().into_iter().enumerate() {
             let wide: Vec<u16> = doc
                 .iter()
@@ -496,7 +577,7 @@ mod tests {
                         .zip(&id)
                         .all(|(&u, &b)| u < 0x80 && (u as u8).eq_ignore_ascii_case(&b))
                 });
-            assert_eq!(find(&wide, &id), found, "{wide:?} {id:?}");
+            agrees(find(&wide, &id), found, &wide, &(&wide, &id));
         }
     }
 

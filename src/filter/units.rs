@@ -19,8 +19,8 @@ pub(crate) trait Unit: Copy + Eq + Send + Sync + 'static {
     /// True when `units` are the ASCII `text`, ignoring ASCII case.
     fn eq_ignore_ascii_case(units: &[Self], text: &[u8]) -> bool;
 
-    /// True when the ASCII `id` occurs in `haystack`, ignoring ASCII case.
-    fn find_ignoring_case(haystack: &[Self], id: &[u8]) -> bool;
+    /// Whether the ASCII `id` occurs in `haystack`, ignoring ASCII case (and whether `\u` may).
+    fn find_ignoring_case(haystack: &[Self], id: &[u8]) -> search::Pass;
 
     /// The positions (in units) where `needle` occurs, without overlaps.
     fn find_iter<'h>(haystack: &'h [Self], needle: &'h Needle) -> impl Iterator<Item = usize> + 'h;
@@ -43,7 +43,7 @@ impl Unit for u8 {
         units.eq_ignore_ascii_case(text)
     }
 
-    fn find_ignoring_case(haystack: &[u8], id: &[u8]) -> bool {
+    fn find_ignoring_case(haystack: &[u8], id: &[u8]) -> search::Pass {
         search::find_bytes(haystack, id)
     }
 
@@ -75,7 +75,7 @@ impl Unit for u16 {
                 .all(|(&u, b)| u.ascii().is_some_and(|a| a.eq_ignore_ascii_case(b)))
     }
 
-    fn find_ignoring_case(haystack: &[u16], id: &[u8]) -> bool {
+    fn find_ignoring_case(haystack: &[u16], id: &[u8]) -> search::Pass {
         search::find_utf16(haystack, id)
     }
 
