@@ -76,11 +76,10 @@ fn parse_fixed_width(s: &[u8]) -> Option<DateTime<Utc>> {
 }
 
 /// Fields without their leading zero (`2026-3-2T6:05:00`), as some tools write them; no zone.
+/// Only with a `T`: a space in a chrono format would also match no separator at all.
 fn parse_unpadded(text: &str) -> Option<DateTime<Utc>> {
-    let text = text.strip_suffix(['Z', 'z']).unwrap_or(text);
-    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
-        .iter()
-        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+        .ok()
         .map(|t| t.and_utc())
 }
 
@@ -185,7 +184,7 @@ mod tests {
         assert_eq!(iso("2026-01-24T08:54:24+02:00"), "2026-01-24T06:54:24Z");
         assert_eq!(iso("2026-01-24T01:54:24-0500"), "2026-01-24T06:54:24Z");
         assert_eq!(iso("2026-3-2T6:05:00.12 "), "2026-03-02T06:05:00.12Z");
-        assert_eq!(iso("2026-3-02 06:35:00Z"), "2026-03-02T06:35:00Z");
+        assert_eq!(iso("2026-3-02T06:35:00"), "2026-03-02T06:35:00Z");
     }
 
     #[test]
@@ -196,6 +195,8 @@ mod tests {
             "2023-13-01T00:00:00",
             "2023-09-26T01:51",
             "2023-09-26T01:51:34Q",
+            "2026-03-0206:00:00",
+            "2026-3-02 06:35:00",
         ] {
             assert!(parse_iso_utc(bad).is_none(), "{bad}");
         }
