@@ -981,6 +981,67 @@ internal static class InteropTests
         Equal(AttackerSession, records[1].SessionId, "and the other fields are still read from the batch");
     }
 
+    public static void TestTextReadFromTheDocumentsIsTheTextTheLibraryCopies()
+    {
+        // Convert reads text that is a run of an ASCII document out of the document itself; Select's records
+        // come from the collector, whose text is all copied. Every property must read the same.
+        List<object> docs = new List<object>();
+        docs.Add(Doc(Guid(1), Time(1), "MailItemsAccessed", "a@contoso.com", AttackerSession,
+            ",\"ClientIPAddress\":\"203.0.113.7:443\",\"ClientInfoString\":\"Client=OWA;Action=ViaProxy\",\"LogonType\":1"
+            + ",\"MailboxOwnerUPN\":\"ceo@contoso.com\",\"OperationCount\":3,\"OperationProperties\":[{\"Name\":\"MailAccessType\",\"Value\":\"Bind\"}]"
+            + ",\"Folders\":[{\"Path\":\"\\\\Inbox\",\"FolderItems\":[{\"InternetMessageId\":\"<m1@x>\"},{\"InternetMessageId\":\"<m2@x>\"}]},{\"Path\":\"Plain\"}]"));
+        docs.Add(Doc(Guid(2), Time(2), "Send", "b@contoso.com", AttackerSession,
+            ",\"Item\":{\"Subject\":\"quote \\\" and \\\\ escaped\",\"InternetMessageId\":\"<s@x>\",\"ParentFolder\":{\"Path\":\"Sent Items\"}}"));
+        docs.Add(Doc(Guid(3), Time(3), "New-InboxRule", "c\u00e9@contoso.com", AttackerSession,
+            ",\"Parameters\":[{\"Name\":\"Name\",\"Value\":\"r\u00e9gle\"},{\"Name\":\"DeleteMessage\",\"Value\":\"True\"}]"));
+        docs.Add(Doc(Guid(4), Time(4), "Set-Mailbox", "d@contoso.com", AttackerSession,
+            ",\"Parameters\":[{\"Name\":\"Identity\",\"Value\":\"d\"}],\"ClientIP\":\"[2001:db8::1]:80\""));
+        List<AuditRecord> converted = Records(Run(Options(PipelineMode.Convert, null, 3), docs, null, null));
+        List<AuditRecord> selected = Records(Run(Options(PipelineMode.Select, null, 3), docs, null, null));
+        Equal(docs.Count, converted.Count, "converted");
+        Equal(docs.Count, selected.Count, "selected");
+        int compared = 0;
+        for (int i = 0; i < docs.Count; i++)
+        {
+            AuditRecord a = converted[i], b = selected[i];
+            foreach (PropertyInfo p in typeof(AuditRecord).GetProperties())
+            {
+                if (p.GetIndexParameters().Length > 0 || p.Name == "Full") continue;
+                object x = p.GetValue(a, null), y = p.GetValue(b, null);
+                IEnumerable list = x as IEnumerable;
+                if (list != null && !(x is string))
+                {
+                    Equal(Describe(y as IEnumerable), Describe(list), a.Id + " " + p.Name);
+                }
+                else
+                {
+                    Equal(Convert.ToString(y, CultureInfo.InvariantCulture), Convert.ToString(x, CultureInfo.InvariantCulture), a.Id + " " + p.Name);
+                }
+                compared++;
+            }
+        }
+        Check(compared > 40, "properties compared: " + compared);
+        Equal("quote \" and \\ escaped", converted[1].Items[0].Subject, "an escaped subject");
+        Equal("<m2@x>", converted[0].Folders[0].MessageIds[1], "a folder's message");
+        Equal("r\u00e9gle", converted[2].Parameters[0].Value, "a parameter of a non-ASCII document");
+    }
+
+    private static string Describe(IEnumerable values)
+    {
+        if (values == null) return "(null)";
+        StringBuilder sb = new StringBuilder();
+        foreach (object v in values)
+        {
+            AuditFolder f = v as AuditFolder;
+            AuditItem item = v as AuditItem;
+            if (f != null) sb.Append(f.Path).Append(':').Append(string.Join("|", f.MessageIds.ToArray()));
+            else if (item != null) sb.Append(item.Role).Append(':').Append(item.Subject).Append('|').Append(item.InternetMessageId).Append('|').Append(item.Folder);
+            else sb.Append(Convert.ToString(v, CultureInfo.InvariantCulture));
+            sb.Append(';');
+        }
+        return sb.ToString();
+    }
+
     public static void TestStringsAreReadAsTheirUtf8WouldBe()
     {
         // .NET writes a lone surrogate as U+FFFD in UTF-8: the library reads the strings in place the same way.

@@ -24,9 +24,9 @@ pub use error::{AuditsiftStatus, auditsift_last_error};
 use error::{fail, free_handle, guard, non_null};
 use parts::{Texts, parse_in_parts};
 pub use result::{
-    AUDITSIFT_FLAG_FULL_TREE, AUDITSIFT_FLAG_NO_RAW, AUDITSIFT_FLAG_TABLES_ONLY, AuditsiftField,
-    AuditsiftNodeKind, AuditsiftResult, AuditsiftSessionValue, AuditsiftTable, AuditsiftTally,
-    AuditsiftWarningKind,
+    AUDITSIFT_FLAG_DOCUMENT_REFS, AUDITSIFT_FLAG_FULL_TREE, AUDITSIFT_FLAG_NO_RAW,
+    AUDITSIFT_FLAG_TABLES_ONLY, AuditsiftField, AuditsiftNodeKind, AuditsiftResult,
+    AuditsiftSessionValue, AuditsiftTable, AuditsiftTally, AuditsiftWarningKind,
 };
 use result::{Encoder, ROW_WIDTH, TABLE_COUNT};
 pub use utf16::auditsift_parse_batch_utf16;
@@ -286,12 +286,14 @@ pub unsafe extern "C" fn auditsift_parse_batch(
                 rejected: Vec::new(),
                 skipped: 0,
                 prefiltered: false,
+                referable: Vec::with_capacity(chunk.len()),
             };
             for (i, doc) in chunk.iter().enumerate() {
                 match std::str::from_utf8(doc) {
                     Ok(text) => {
                         texts.texts.push(text);
                         texts.positions.push(first + i);
+                        texts.referable.push(true);
                     }
                     Err(e) => texts.rejected.push(RecordError {
                         index: (first + i) as u64,

@@ -28,6 +28,9 @@ pub(super) struct Texts<'t> {
     pub(super) skipped: u64,
     /// True when `texts` already passed the filter's prefilter (on another form of the text).
     pub(super) prefiltered: bool,
+    /// For each text, whether its byte offsets are offsets in the document as the caller gave it,
+    /// so that `AUDITSIFT_FLAG_DOCUMENT_REFS` may refer to it.
+    pub(super) referable: Vec<bool>,
 }
 
 /// One task's share of a batch.
@@ -130,7 +133,8 @@ fn encode_part(texts: Texts<'_>, filter: &Filter, flags: u32) -> Part {
     let mut kept = Vec::with_capacity(if keep { records.len() } else { 0 });
     for (i, record) in records {
         let origin = texts.positions[i] as u64;
-        encoder.record(origin, &record, flags);
+        let document = texts.referable[i].then_some(texts.texts[i]);
+        encoder.record_in(origin, &record, flags, document);
         if keep {
             kept.push(Collected {
                 origin,
@@ -155,9 +159,12 @@ fn encode_part(texts: Texts<'_>, filter: &Filter, flags: u32) -> Part {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
-    use crate::ffi::result::{AUDITSIFT_FLAG_FULL_TREE, AUDITSIFT_FLAG_NO_RAW};
+    use crate::ffi::result::{
+        AUDITSIFT_FLAG_DOCUMENT_REFS, AUDITSIFT_FLAG_FULL_TREE, AUDITSIFT_FLAG_NO_RAW,
+        AuditsiftTable, FIELD_COUNT,
+    };
     use crate::filter::FilterSpec;
 
     /// Documents of every shape the encoder writes: items, parameters, folders, nested trees,
@@ -197,6 +204,7 @@ mod tests {
                 rejected: Vec::new(),
                 skipped: 0,
                 prefiltered: false,
+                referable: vec![true; chunk.len()],
             })
         })
     }
@@ -215,6 +223,7 @@ mod tests {
                 0,
                 AUDITSIFT_FLAG_NO_RAW | AUDITSIFT_FLAG_FULL_TREE,
                 AUDITSIFT_FLAG_TABLES_ONLY | AUDITSIFT_FLAG_FULL_TREE,
+                AUDITSIFT_FLAG_TABLES_ONLY | AUDITSIFT_FLAG_DOCUMENT_REFS,
             ] {
                 let whole = run(&docs, filter, flags, usize::MAX);
                 assert!(whole.count > 100);
@@ -239,6 +248,73 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// The text of every reference cell of the record tables, read from the text buffer or, for a
+    /// document reference, from the record's document.
+    pub(in crate::ffi) fn referenced_texts(
+        r: &AuditsiftResult,
+        document: impl Fn(usize) -> String,
+    ) -> (Vec<Option<String>>, usize) {
+        let origins = &r.tables[AuditsiftTable::Origins as usize];
+        let mut texts = Vec::new();
+        let mut document_refs = 0;
+        let mut read = |record: i64, offset: i64, length: i64| {
+            texts.push(match offset {
+                -1 => None,
+                o if o <= -2 => {
+                    document_refs += 1;
+                    let doc = document(origins[record as usize] as usize);
+                    let start = (-2 - o) as usize;
+                    Some(doc[start..start + length as usize].to_owned())
+                }
+                o => Some(
+                    String::from_utf8(r.text[o as usize..(o + length) as usize].to_vec()).unwrap(),
+                ),
+            });
+        };
+        let fields = &r.tables[AuditsiftTable::Fields as usize];
+        for (record, row) in fields.chunks_exact(2 * FIELD_COUNT).enumerate() {
+            for pair in row.chunks_exact(2) {
+                read(record as i64, pair[0], pair[1]);
+            }
+        }
+        for (table, width, cells) in [
+            (AuditsiftTable::Items, 8, &[2, 4, 6][..]),
+            (AuditsiftTable::Parameters, 5, &[1, 3][..]),
+            (AuditsiftTable::Folders, 5, &[1, 3][..]),
+        ] {
+            for row in r.tables[table as usize].chunks_exact(width) {
+                for &cell in cells {
+                    read(row[0], row[cell], row[cell + 1]);
+                }
+            }
+        }
+        (texts, document_refs)
+    }
+
+    #[test]
+    fn document_refs_resolve_to_the_text_they_replace() {
+        let docs = documents();
+        for flags in [AUDITSIFT_FLAG_TABLES_ONLY, AUDITSIFT_FLAG_NO_RAW] {
+            let copied = run(&docs, None, flags, 64);
+            let referred = run(&docs, None, flags | AUDITSIFT_FLAG_DOCUMENT_REFS, 64);
+            let (want, none) = referenced_texts(&copied, |i| docs[i].clone());
+            let (got, refs) = referenced_texts(&referred, |i| docs[i].clone());
+            assert_eq!(none, 0);
+            assert_eq!(got, want, "flags {flags}");
+            assert!(refs > 1000, "{refs} document references");
+            assert!(
+                referred.text.len() < copied.text.len(),
+                "{} of {} bytes",
+                referred.text.len(),
+                copied.text.len()
+            );
+            // Unescaped and made text is still copied: the escaped subject, the times.
+            let text = String::from_utf8_lossy(&referred.text);
+            assert!(text.contains("Café 0 \"q\""), "{text}");
+            assert!(text.contains("2026-03-02T07:00:00.25Z"), "{text}");
         }
     }
 }

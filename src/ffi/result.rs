@@ -271,6 +271,15 @@ pub const AUDITSIFT_FLAG_FULL_TREE: u32 = 2;
 /// `auditsift_exposure_add`, `auditsift_pivot_add` and `auditsift_report_add` refuse it with
 /// `AUDITSIFT_STATUS_INVALID_ARGUMENT`. For hosts that only read the records out.
 pub const AUDITSIFT_FLAG_TABLES_ONLY: u32 = 4;
+/// For `auditsift_parse_batch` and `auditsift_parse_batch_utf16`: a text reference in the FIELDS,
+/// ITEMS, PARAMETERS or FOLDERS table whose text is a run of its record's own document, as the
+/// caller gave it, is written `(-2 - start, length)` instead of being copied into the text buffer:
+/// `start` and `length` count the document's units (bytes; UTF-16 units for
+/// `auditsift_parse_batch_utf16`, which refers only to documents that are all ASCII). A host that
+/// still holds its documents then copies out little text. Text that was unescaped, normalized or
+/// made (times, addresses, numbers, names, the detail) stays in the text buffer. Results made from records a
+/// handle holds (collector, pivot) never refer to documents.
+pub const AUDITSIFT_FLAG_DOCUMENT_REFS: u32 = 8;
 
 /// An immutable result handle.
 #[derive(Debug, Default)]
@@ -402,6 +411,20 @@ impl Encoder {
         }
     }
 
+    /// A text reference to `s`, into `document` (`(-2 - start, length)`) when `s` is a run of it,
+    /// else into the text buffer.
+    fn text_in(&mut self, s: Option<&str>, document: Option<&str>) -> [i64; 2] {
+        if let (Some(s), Some(doc)) = (s, document) {
+            // A borrowed field lies within the document it was read from; any other string
+            // (unescaped, normalized, static) lies outside it.
+            let start = (s.as_ptr() as usize).wrapping_sub(doc.as_ptr() as usize);
+            if start <= doc.len() && s.len() <= doc.len() - start {
+                return [-2 - start as i64, s.len() as i64];
+            }
+        }
+        self.text(s)
+    }
+
     /// A text reference to what `write` appends to the text buffer (present, maybe empty).
     fn text_written(&mut self, write: impl FnOnce(&mut Vec<u8>)) -> [i64; 2] {
         let at = self.result.text.len();
@@ -451,6 +474,20 @@ impl Encoder {
 
     /// Adds one record with all its tables.
     pub(crate) fn record(&mut self, origin: u64, r: &AuditRecord<'_>, flags: u32) {
+        self.record_in(origin, r, flags, None);
+    }
+
+    /// Adds one record read from `document`, which its text references may refer to with
+    /// `AUDITSIFT_FLAG_DOCUMENT_REFS` (pass it only when its byte offsets are the document's
+    /// offsets as the caller gave it).
+    pub(crate) fn record_in(
+        &mut self,
+        origin: u64,
+        r: &AuditRecord<'_>,
+        flags: u32,
+        document: Option<&str>,
+    ) {
+        let doc = document.filter(|_| flags & AUDITSIFT_FLAG_DOCUMENT_REFS != 0);
         let n = self.result.count as i64;
         self.result.count += 1;
         self.row(AuditsiftTable::Origins, &[origin as i64]);
@@ -462,41 +499,59 @@ impl Encoder {
         };
         use AuditsiftField as F;
         put(F::CreationTime, self.text_time(r.creation_time.as_ref()));
-        put(F::Id, self.text(r.id.as_deref()));
-        put(F::Operation, self.text(r.operation.as_deref()));
+        put(F::Id, self.text_in(r.id.as_deref(), doc));
+        put(F::Operation, self.text_in(r.operation.as_deref(), doc));
         put(F::RecordType, self.text_display(r.record_type));
-        put(F::RecordTypeName, self.text(r.record_type_name.as_deref()));
-        put(F::Workload, self.text(r.workload.as_deref()));
-        put(F::ResultStatus, self.text(r.result_status.as_deref()));
-        put(F::UserId, self.text(r.user_id.as_deref()));
-        put(F::UserKey, self.text(r.user_key.as_deref()));
-        put(F::UserType, self.text(r.user_type.as_deref()));
-        put(F::OrganizationId, self.text(r.organization_id.as_deref()));
-        put(F::ClientIp, self.text(r.client_ip.as_deref()));
+        put(
+            F::RecordTypeName,
+            self.text_in(r.record_type_name.as_deref(), doc),
+        );
+        put(F::Workload, self.text_in(r.workload.as_deref(), doc));
+        put(
+            F::ResultStatus,
+            self.text_in(r.result_status.as_deref(), doc),
+        );
+        put(F::UserId, self.text_in(r.user_id.as_deref(), doc));
+        put(F::UserKey, self.text_in(r.user_key.as_deref(), doc));
+        put(F::UserType, self.text_in(r.user_type.as_deref(), doc));
+        put(
+            F::OrganizationId,
+            self.text_in(r.organization_id.as_deref(), doc),
+        );
+        put(F::ClientIp, self.text_in(r.client_ip.as_deref(), doc));
         put(F::ClientAddress, self.text_display(r.client_address));
-        put(F::SessionId, self.text(r.session_id.as_deref()));
-        put(F::AadSessionId, self.text(r.aad_session_id.as_deref()));
+        put(F::SessionId, self.text_in(r.session_id.as_deref(), doc));
+        put(
+            F::AadSessionId,
+            self.text_in(r.aad_session_id.as_deref(), doc),
+        );
         put(
             F::ClientIpAddress,
-            self.text(r.client_ip_address.as_deref()),
+            self.text_in(r.client_ip_address.as_deref(), doc),
         );
         put(
             F::ClientInfoString,
-            self.text(r.client_info_string.as_deref()),
+            self.text_in(r.client_info_string.as_deref(), doc),
         );
         put(F::LogonType, self.text_display(r.logon_type));
         put(F::ExternalAccess, self.text(r.external_access.map(flag)));
         put(
             F::MailboxOwnerUpn,
-            self.text(r.mailbox_owner_upn.as_deref()),
+            self.text_in(r.mailbox_owner_upn.as_deref(), doc),
         );
-        put(F::MailboxGuid, self.text(r.mailbox_guid.as_deref()));
-        put(F::LogonUserSid, self.text(r.logon_user_sid.as_deref()));
-        put(F::AppId, self.text(r.app_id.as_deref()));
-        put(F::ClientAppId, self.text(r.client_app_id.as_deref()));
+        put(F::MailboxGuid, self.text_in(r.mailbox_guid.as_deref(), doc));
+        put(
+            F::LogonUserSid,
+            self.text_in(r.logon_user_sid.as_deref(), doc),
+        );
+        put(F::AppId, self.text_in(r.app_id.as_deref(), doc));
+        put(
+            F::ClientAppId,
+            self.text_in(r.client_app_id.as_deref(), doc),
+        );
         put(
             F::OriginatingServer,
-            self.text(r.originating_server.as_deref()),
+            self.text_in(r.originating_server.as_deref(), doc),
         );
         put(
             F::MailAccessType,
@@ -505,29 +560,29 @@ impl Encoder {
         put(F::IsThrottled, self.text(r.is_throttled.map(flag)));
         put(F::OperationCount, self.text_display(r.operation_count));
         let raw = (flags & AUDITSIFT_FLAG_NO_RAW == 0).then_some(&*r.raw);
-        put(F::AuditData, self.text(raw));
+        put(F::AuditData, self.text_in(raw, doc));
         let detail = r.detail();
         put(F::Detail, self.text(Some(&detail)));
         self.row(AuditsiftTable::Fields, &fields);
         for item in &r.items {
             let role = item.role as i64;
-            let [s0, s1] = self.text(item.subject.as_deref());
-            let [m0, m1] = self.text(item.internet_message_id.as_deref());
-            let [f0, f1] = self.text(item.folder.as_deref());
+            let [s0, s1] = self.text_in(item.subject.as_deref(), doc);
+            let [m0, m1] = self.text_in(item.internet_message_id.as_deref(), doc);
+            let [f0, f1] = self.text_in(item.folder.as_deref(), doc);
             self.row(AuditsiftTable::Items, &[n, role, s0, s1, m0, m1, f0, f1]);
         }
         for p in &r.parameters {
-            let [a0, a1] = self.text(Some(&p.name));
-            let [b0, b1] = self.text(Some(&p.value));
+            let [a0, a1] = self.text_in(Some(&p.name), doc);
+            let [b0, b1] = self.text_in(Some(&p.value), doc);
             self.row(AuditsiftTable::Parameters, &[n, a0, a1, b0, b1]);
         }
         for f in &r.folders {
-            let [p0, p1] = self.text(f.path.as_deref());
+            let [p0, p1] = self.text_in(f.path.as_deref(), doc);
             if f.message_ids.is_empty() {
                 self.row(AuditsiftTable::Folders, &[n, p0, p1, -1, 0]);
             }
             for id in &f.message_ids {
-                let [m0, m1] = self.text(Some(id));
+                let [m0, m1] = self.text_in(Some(id), doc);
                 self.row(AuditsiftTable::Folders, &[n, p0, p1, m0, m1]);
             }
         }

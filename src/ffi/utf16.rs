@@ -91,8 +91,8 @@ pub unsafe extern "C" fn auditsift_parse_batch_utf16(
                     bytes = BYTES.take(chunk[i..].iter().map(|d| d.len()).sum());
                 }
                 let start = bytes.len();
-                push_utf16_lossy(doc, &mut bytes);
-                spans.push((first + i, start, bytes.len()));
+                let ascii = push_utf16_lossy(doc, &mut bytes);
+                spans.push((first + i, start, bytes.len(), ascii));
             }
             // SAFETY: `push_utf16_lossy` writes only whole UTF-8 sequences: ASCII units narrowed
             // to their byte, and `char::encode_utf8` of every other character (U+FFFD for a
@@ -101,12 +101,14 @@ pub unsafe extern "C" fn auditsift_parse_batch_utf16(
             let part = parse(Texts {
                 texts: spans
                     .iter()
-                    .map(|&(_, start, end)| text.get(start..end).unwrap_or_default())
+                    .map(|&(_, start, end, _)| text.get(start..end).unwrap_or_default())
                     .collect(),
-                positions: spans.iter().map(|&(position, _, _)| position).collect(),
+                positions: spans.iter().map(|&(position, ..)| position).collect(),
                 rejected: Vec::new(),
                 skipped,
                 prefiltered: true,
+                // One byte per unit only when the document is all ASCII.
+                referable: spans.iter().map(|&(.., ascii)| ascii).collect(),
             });
             BYTES.give(text.into_bytes());
             part
@@ -119,12 +121,13 @@ pub unsafe extern "C" fn auditsift_parse_batch_utf16(
 
 /// Appends the UTF-8 of UTF-16 `units` to `out`, a lone surrogate as U+FFFD (as
 /// `String::from_utf16_lossy` and .NET's `Encoding.UTF8` do). Runs of ASCII are narrowed in bulk.
-fn push_utf16_lossy(units: &[u16], out: &mut Vec<u8>) {
+/// Returns true when the units were all ASCII (one byte each).
+fn push_utf16_lossy(units: &[u16], out: &mut Vec<u8>) -> bool {
     out.reserve(units.len());
     if units.iter().fold(0, |any, &u| any | u) < 0x80 {
         // The common case, a document all ASCII: one pass the compiler vectorizes.
         out.extend(units.iter().map(|&u| u as u8));
-        return;
+        return true;
     }
     let mut rest = units;
     while !rest.is_empty() {
@@ -139,6 +142,7 @@ fn push_utf16_lossy(units: &[u16], out: &mut Vec<u8>) {
         out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
         rest = &rest[step..];
     }
+    false
 }
 
 /// How many units at the start of `units` are ASCII, looked at in blocks the compiler vectorizes.
@@ -180,9 +184,61 @@ mod tests {
         ];
         for units in cases {
             let mut out = b"x".to_vec();
-            push_utf16_lossy(&units, &mut out);
+            let ascii = push_utf16_lossy(&units, &mut out);
+            assert_eq!(ascii, units.iter().all(|&u| u < 0x80), "{units:?}");
             let expected = format!("x{}", String::from_utf16_lossy(&units));
             assert_eq!(out, expected.as_bytes(), "{units:?}");
         }
+    }
+
+    #[test]
+    fn document_refs_count_units_of_ascii_documents_only() {
+        use crate::ffi::AuditsiftTable;
+        use crate::ffi::parts::tests::referenced_texts;
+        use crate::ffi::result::{
+            AUDITSIFT_FLAG_DOCUMENT_REFS, AUDITSIFT_FLAG_TABLES_ONLY, FIELD_COUNT,
+        };
+        let docs = [
+            r#"{"Id":"a-1","Operation":"Send","UserId":"u@x","Item":{"Subject":"plain"}}"#,
+            r#"{"Id":"b-2","Operation":"Send","UserId":"j\u00fcrgen@x","Item":{"Subject":"Caf\u00e9"}}"#,
+            r#"{"Id":"c-3","Operation":"Send","UserId":"jürgen@x"}"#,
+        ];
+        let units: Vec<Vec<u16>> = docs.iter().map(|d| d.encode_utf16().collect()).collect();
+        let pointers: Vec<*const u16> = units.iter().map(|u| u.as_ptr()).collect();
+        let lengths: Vec<usize> = units.iter().map(Vec::len).collect();
+        let parse = |flags| {
+            let mut out = std::ptr::null_mut();
+            // SAFETY: three documents of the given lengths, alive for the call; `out` is valid.
+            let status = unsafe {
+                auditsift_parse_batch_utf16(
+                    pointers.as_ptr(),
+                    lengths.as_ptr(),
+                    docs.len(),
+                    std::ptr::null(),
+                    flags,
+                    &mut out,
+                )
+            };
+            assert_eq!(status, AuditsiftStatus::Ok);
+            // SAFETY: the call succeeded, so `out` is a result this test now owns.
+            unsafe { Box::from_raw(out) }
+        };
+        let copied = parse(AUDITSIFT_FLAG_TABLES_ONLY);
+        let referred = parse(AUDITSIFT_FLAG_TABLES_ONLY | AUDITSIFT_FLAG_DOCUMENT_REFS);
+        // A reference counts UTF-16 units of the document as the host holds it.
+        let in_units = |i: usize| String::from_utf16(&units[i]).unwrap();
+        let (want, _) = referenced_texts(&copied, in_units);
+        let (got, _) = referenced_texts(&referred, in_units);
+        assert_eq!(got, want);
+        let fields = &referred.tables[AuditsiftTable::Fields as usize];
+        let refs_of = |record: usize| {
+            fields[record * 2 * FIELD_COUNT..(record + 1) * 2 * FIELD_COUNT]
+                .chunks_exact(2)
+                .filter(|pair| pair[0] <= -2)
+                .count()
+        };
+        // The escaped document is ASCII too; only the third, with a raw non-ASCII unit, is copied.
+        assert!(refs_of(0) >= 3 && refs_of(1) >= 2);
+        assert_eq!(refs_of(2), 0);
     }
 }

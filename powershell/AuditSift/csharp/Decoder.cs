@@ -112,6 +112,7 @@ namespace AuditSift
         private const int ItemRow = 8;
         private const int NameValueRow = 5;
         private readonly byte[] text;
+        private readonly string[] sources;
         private readonly long[] fields;
         private readonly long[] items;
         private readonly long[] parameters;
@@ -122,9 +123,14 @@ namespace AuditSift
         private readonly long[] foldersAt;
         private string[] values;
 
-        /// <summary>The tables of <paramref name="count"/> records; every row of the other tables names its record.</summary>
-        internal RecordTable(ResultData data, long count)
+        /// <summary>
+        /// The tables of <paramref name="count"/> records; every row of the other tables names its record.
+        /// <paramref name="sources"/> holds each record's document, for the references into it
+        /// (NativeFlags.DocumentRefs), or is null when the result has none.
+        /// </summary>
+        internal RecordTable(ResultData data, long count, string[] sources)
         {
+            this.sources = sources;
             text = data.TextBytes;
             fields = data.Table(NativeTable.Fields);
             items = data.Table(NativeTable.Items);
@@ -171,9 +177,9 @@ namespace AuditSift
             {
                 AuditItem item = new AuditItem();
                 item.Role = Decoder.RoleName(items[at + 1]);
-                item.Subject = Decode(items[at + 2], items[at + 3]);
-                item.InternetMessageId = Decode(items[at + 4], items[at + 5]);
-                item.Folder = Decode(items[at + 6], items[at + 7]);
+                item.Subject = Decode(row, items[at + 2], items[at + 3]);
+                item.InternetMessageId = Decode(row, items[at + 4], items[at + 5]);
+                item.Folder = Decode(row, items[at + 6], items[at + 7]);
                 list.Add(item);
             }
             return list;
@@ -186,8 +192,8 @@ namespace AuditSift
             for (long at = parametersAt[row]; at < parametersAt[row + 1]; at += NameValueRow)
             {
                 AuditParameter p = new AuditParameter();
-                p.Name = Decode(parameters[at + 1], parameters[at + 2]);
-                p.Value = Decode(parameters[at + 3], parameters[at + 4]);
+                p.Name = Decode(row, parameters[at + 1], parameters[at + 2]);
+                p.Value = Decode(row, parameters[at + 3], parameters[at + 4]);
                 list.Add(p);
             }
             return list;
@@ -207,12 +213,12 @@ namespace AuditSift
                 if (current == null || folders[at + 1] != currentPath || folders[at + 2] != currentPathLength)
                 {
                     current = new AuditFolder();
-                    current.Path = Decode(folders[at + 1], folders[at + 2]);
+                    current.Path = Decode(row, folders[at + 1], folders[at + 2]);
                     currentPath = folders[at + 1];
                     currentPathLength = folders[at + 2];
                     list.Add(current);
                 }
-                string id = Decode(folders[at + 3], folders[at + 4]);
+                string id = Decode(row, folders[at + 3], folders[at + 4]);
                 if (id != null)
                 {
                     current.MessageIds.Add(id);
@@ -221,8 +227,20 @@ namespace AuditSift
             return list;
         }
 
-        private string Decode(long offset, long length)
+        /// <summary>The text at a reference of a row: into the text buffer, into the row's document, or null.</summary>
+        private string Decode(int row, long offset, long length)
         {
+            if (offset <= -2)
+            {
+                // A run of the record's own document: a substring, with no copy out of the library.
+                string source = sources == null ? null : sources[row];
+                long start = -2 - offset;
+                if (source == null || length < 0 || start + length > source.Length)
+                {
+                    return null;
+                }
+                return source.Substring((int)start, (int)length);
+            }
             if (offset < 0 || length < 0 || offset + length > text.Length)
             {
                 return null;
@@ -243,13 +261,7 @@ namespace AuditSift
         internal string Text(int row, int field)
         {
             long at = (long)row * FieldRow + 2 * field;
-            long offset = fields[at];
-            long length = fields[at + 1];
-            if (offset < 0 || length < 0 || offset + length > text.Length)
-            {
-                return null;
-            }
-            return length == 0 ? string.Empty : Encoding.UTF8.GetString(text, (int)offset, (int)length);
+            return Decode(row, fields[at], fields[at + 1]);
         }
 
         /// <summary>A time field of a row, read from the bytes.</summary>
@@ -616,6 +628,15 @@ namespace AuditSift
         /// <summary>The records of a result, with their origins (index in the input the result was made from).</summary>
         internal static AuditRecord[] Records(ResultData data, long[] origins, bool full)
         {
+            return Records(data, origins, full, null);
+        }
+
+        /// <summary>
+        /// The records of a result parsed with NativeFlags.DocumentRefs from <paramref name="documents"/> (by
+        /// origin), which its references may point into.
+        /// </summary>
+        internal static AuditRecord[] Records(ResultData data, long[] origins, bool full, IList<string> documents)
+        {
             long count = data.Count;
             long[] f = data.Table(NativeTable.Fields);
             if (origins.Length < count || f.Length < count * FieldRow)
@@ -624,7 +645,17 @@ namespace AuditSift
             }
             // Fields, items, parameters and folders are decoded when first read (see AuditRecord); only the
             // shared table is made here.
-            RecordTable table = new RecordTable(data, count);
+            string[] sources = null;
+            if (documents != null)
+            {
+                sources = new string[count];
+                for (long i = 0; i < count; i++)
+                {
+                    long origin = origins[i];
+                    sources[i] = origin >= 0 && origin < documents.Count ? documents[(int)origin] : null;
+                }
+            }
+            RecordTable table = new RecordTable(data, count, sources);
             AuditRecord[] records = new AuditRecord[count];
             for (long i = 0; i < count; i++)
             {

@@ -151,6 +151,12 @@ namespace AuditSift
         FullTree = 2,
         /// <summary>The result keeps no records: for results only read here, never added to a collector and the like.</summary>
         TablesOnly = 4,
+        /// <summary>
+        /// Text that is a run of the record's own document comes back as a reference into it, (-2 - start,
+        /// length) in UTF-16 units (only with auditsift_parse_batch_utf16, which gives them for documents that
+        /// are all ASCII), instead of being copied into the text buffer.
+        /// </summary>
+        DocumentRefs = 8,
     }
 
     /// <summary>AuditsiftTally: counts that account for every document.</summary>

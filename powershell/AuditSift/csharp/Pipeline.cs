@@ -379,8 +379,10 @@ namespace AuditSift
 
         private void ProcessBatch(AuditBatchOutput output)
         {
-            // The input objects hold the AuditData; in Convert mode the records are only read out.
-            uint flags = (uint)NativeFlags.NoRaw | (options.Mode == PipelineMode.Convert ? options.ReadOutFlags : 0);
+            // The input objects hold the AuditData; in Convert mode the records are only read out, their text
+            // taken from the documents held here where it is a run of them.
+            uint flags = (uint)NativeFlags.NoRaw
+                | (options.Mode == PipelineMode.Convert ? options.ReadOutFlags | (uint)NativeFlags.DocumentRefs : 0);
             using (ResultHandle result = encoder.Parse(documents, filter, flags))
             {
                 ResultData data = new ResultData(result);
@@ -401,7 +403,7 @@ namespace AuditSift
                 switch (options.Mode)
                 {
                     case PipelineMode.Convert:
-                        AuditRecord[] records = Decoder.Records(data, origins, options.Full);
+                        AuditRecord[] records = Decoder.Records(data, origins, options.Full, documents);
                         foreach (AuditRecord r in records)
                         {
                             int at = (int)r.Index;
@@ -695,6 +697,8 @@ namespace AuditSift
 
         private ResultHandle ParseUtf8(List<string> documents, FilterHandle filter, uint flags)
         {
+            // References into documents would count UTF-8 bytes, not the strings' units.
+            flags &= ~(uint)NativeFlags.DocumentRefs;
             int count = documents.Count;
             if (offsets.Length < count + 1)
             {
