@@ -319,6 +319,14 @@ internal static class InteropTests
 
     public static void TestBatchesAcrossBoundaries()
     {
+        foreach (bool overlap in new bool[] { false, true })
+        {
+            BatchesAcrossBoundaries(overlap);
+        }
+    }
+
+    private static void BatchesAcrossBoundaries(bool overlap)
+    {
         List<object> input = new List<object>();
         for (int i = 0; i < 10; i++)
         {
@@ -327,9 +335,12 @@ internal static class InteropTests
         input.Insert(4, "{ this is not JSON");
         List<int> flushes = new List<int>();
         List<AuditRecordError> errors = new List<AuditRecordError>();
-        List<AuditRecord> records = Records(Run(Options(PipelineMode.Convert, null, 3), input, errors, flushes));
-        Equal("3,3,3", string.Join(",", flushes.ConvertAll(delegate(int n) { return n.ToString(CultureInfo.InvariantCulture); }).ToArray()),
-            "a batch is written as soon as it is full");
+        PipelineOptions o = Options(PipelineMode.Convert, null, 3);
+        o.Overlap = overlap;
+        List<AuditRecord> records = Records(Run(o, input, errors, flushes));
+        // In the background, a batch comes out at the first Add after it is parsed, the last at the end.
+        Equal(overlap ? "3,3" : "3,3,3", string.Join(",", flushes.ConvertAll(delegate(int n) { return n.ToString(CultureInfo.InvariantCulture); }).ToArray()),
+            "a batch is written as soon as it is full (overlap " + overlap + ")");
         Equal(10, records.Count, "all good records");
         Equal(1, errors.Count, "one error");
         Equal(4L, errors[0].Index, "error index over the whole input");
@@ -347,6 +358,7 @@ internal static class InteropTests
     public static void TestBatchSizeOneAndPendingCount()
     {
         PipelineOptions o = Options(PipelineMode.Convert, null, 1);
+        o.Overlap = false;
         using (AuditPipeline p = new AuditPipeline(o))
         {
             AuditBatchOutput out1 = p.Add(Doc(Guid(1), Time(1), "Send", "a@b", null, null));
@@ -358,6 +370,73 @@ internal static class InteropTests
         o.BatchSize = 0;
         Throws<ArgumentOutOfRangeException>(delegate { new AuditPipeline(o); }, "batch size 0");
         Throws<ArgumentNullException>(delegate { new AuditPipeline(null); }, "no options");
+    }
+
+    public static void TestOverlapWritesEveryBatchOnceInOrder()
+    {
+        List<object> input = new List<object>();
+        for (int i = 0; i < 25; i++)
+        {
+            input.Add(i == 11 ? (object)"{ broken" : Doc(Guid(i), Time(i), "Send", "u@contoso.com", UserSession, null));
+        }
+        List<object> items = new List<object>();
+        List<AuditRecordError> errors = new List<AuditRecordError>();
+        using (AuditPipeline p = new AuditPipeline(Options(PipelineMode.Convert, null, 4)))
+        {
+            Check(p.Options.Overlap, "overlap is the default");
+            for (int i = 0; i < input.Count; i++)
+            {
+                AuditBatchOutput o = p.Add(input[i]);
+                if (o != null) { items.AddRange(o.Items); errors.AddRange(o.Errors); }
+                if (i == 7)
+                {
+                    Equal(0, p.Pending, "two full batches handed over");
+                }
+                if (i == 13)
+                {
+                    // Flush gives the batch still in the background, if any, then the pending ones.
+                    Equal(2, p.Pending, "two pending");
+                    o = p.Flush();
+                    items.AddRange(o.Items);
+                    errors.AddRange(o.Errors);
+                    Equal(0, p.Pending, "none pending after a flush");
+                }
+            }
+            AuditBatchOutput last = p.Complete();
+            items.AddRange(last.Items);
+            errors.AddRange(last.Errors);
+            Check(p.Tally.IsConsistent, "tally adds up: " + p.Tally);
+            Equal(25L, p.Tally.Read, "every input counted");
+            Equal(24L, p.Tally.Matched, "every record counted");
+        }
+        List<long> indexes = new List<long>();
+        foreach (AuditRecord r in Records(items)) indexes.Add(r.Index);
+        List<long> expected = new List<long>();
+        for (long i = 0; i < 25; i++) if (i != 11) expected.Add(i);
+        Equal(string.Join(",", expected.ConvertAll(delegate(long n) { return n.ToString(CultureInfo.InvariantCulture); }).ToArray()),
+            string.Join(",", indexes.ConvertAll(delegate(long n) { return n.ToString(CultureInfo.InvariantCulture); }).ToArray()),
+            "every record once, in input order");
+        Equal(1, errors.Count, "the broken input once");
+        Equal(11L, errors[0].Index, "at its position");
+        Check(ReferenceEquals(input[11], errors[0].InputObject), "with its input object");
+    }
+
+    public static void TestDisposeWaitsForTheBatchInTheBackground()
+    {
+        AuditFilter f = new AuditFilter();
+        f.SessionIds = new string[] { AttackerSession };
+        foreach (PipelineMode mode in new PipelineMode[] { PipelineMode.Convert, PipelineMode.Select, PipelineMode.Inventory })
+        {
+            AuditPipeline p = new AuditPipeline(Options(mode, mode == PipelineMode.Convert ? null : f, 2000));
+            for (int i = 0; i < 2000; i++)
+            {
+                p.Add(Doc(Guid(i), Time(i), "Send", "u@contoso.com", AttackerSession, null));
+            }
+            // The batch is being parsed on another thread with the native handles Dispose frees.
+            p.Dispose();
+            p.Dispose();
+            Throws<InvalidOperationException>(delegate { p.Add("{}"); }, "Add after Dispose");
+        }
     }
 
     public static void TestFlushWritesAPartialBatch()
@@ -546,7 +625,9 @@ internal static class InteropTests
 
     public static void TestErrorsAreWrittenWithTheirBatch()
     {
-        using (AuditPipeline p = new AuditPipeline(Options(PipelineMode.Select, null, 2)))
+        PipelineOptions options = Options(PipelineMode.Select, null, 2);
+        options.Overlap = false;
+        using (AuditPipeline p = new AuditPipeline(options))
         {
             Check(p.Add("not json") == null, "filling");
             AuditBatchOutput o = p.Add(Doc(Guid(1), Time(1), "Send", "a@b", null, null));
@@ -620,7 +701,7 @@ internal static class InteropTests
         List<int> flushes = new List<int>();
         List<AuditRecord> all = Records(Run(Options(PipelineMode.Convert, null, 5000), input, null, flushes));
         Equal(count, all.Count, "every record");
-        Equal(12, flushes.Count, "twelve full batches");
+        Equal(11, flushes.Count, "eleven full batches come out while the input goes on, the twelfth at the end");
         for (int i = 0; i < count; i += 7919)
         {
             Equal((long)i, all[i].Index, "position");

@@ -5,8 +5,11 @@ namespace AuditSift
 {
     using System;
     using System.Collections.Generic;
+    using System.Runtime.ExceptionServices;
     using System.Runtime.InteropServices;
     using System.Text;
+    using System.Threading;
+    using System.Threading.Tasks;
 
     /// <summary>Which records an investigator wants. Empty lists mean "any".</summary>
     public sealed class AuditFilter
@@ -141,6 +144,7 @@ namespace AuditSift
             Mode = PipelineMode.Convert;
             Filter = new AuditFilter();
             BatchSize = 5000;
+            Overlap = true;
         }
 
         /// <summary>What to emit.</summary>
@@ -153,6 +157,13 @@ namespace AuditSift
         public bool PassThru { get; set; }
         /// <summary>Documents per native call.</summary>
         public int BatchSize { get; set; }
+        /// <summary>
+        /// Parse a full batch on a background thread while the next one fills (the default): the caller's
+        /// own work (the cmdlet upstream, whatever reads the records) runs meanwhile. A batch's output then
+        /// comes from the first Add after it is ready, or from Flush or Complete, in batch order. False
+        /// parses each batch within the Add that fills it.
+        /// </summary>
+        public bool Overlap { get; set; }
         /// <summary>Pivot: what to pivot from.</summary>
         public PivotQuery Pivot { get; set; }
         /// <summary>Pivot: what to write when the input ends (the whole result is on <see cref="AuditPipeline.PivotResult"/>).</summary>
@@ -197,12 +208,12 @@ namespace AuditSift
     {
         private readonly PipelineOptions options;
         private readonly FilterHandle filter;
-        private readonly List<string> documents;
-        private readonly List<object> inputs;
-        private readonly List<AuditRecordError> pendingErrors = new List<AuditRecordError>();
-        // Position in the whole input of each pending document.
-        private readonly List<long> indexes;
         private readonly BatchEncoder encoder = new BatchEncoder();
+        // The batch being filled, the one being parsed on a background thread (Overlap) if any, and a
+        // used one kept for the next fill.
+        private InputBatch filling;
+        private InputBatch inFlight;
+        private InputBatch spare;
         private readonly AuditTally tally = new AuditTally();
         private CollectorHandle collector;
         private InventoryHandle inventory;
@@ -211,7 +222,8 @@ namespace AuditSift
         private NativeReport report;
         // Pivot: positions of the inputs rejected here, ascending (the native origins count documents only).
         private readonly List<long> rejectedInputs = new List<long>();
-        // Select: the input object and document of each match, by position in the whole input.
+        // Select: the input object and document of each match, by position in the whole input (written
+        // by the batch's parse, on whichever thread; read at the end).
         private readonly Dictionary<long, PendingMatch> matches = new Dictionary<long, PendingMatch>();
         // Position of the next input in the whole input, and the number of documents handed to the
         // native collector so far (its origins count documents, not the inputs rejected here).
@@ -232,10 +244,7 @@ namespace AuditSift
             }
             Native.EnsureLoaded();
             this.options = options;
-            int capacity = Math.Min(options.BatchSize, 65536);
-            documents = new List<string>(capacity);
-            inputs = new List<object>(capacity);
-            indexes = new List<long>(capacity);
+            filling = new InputBatch(Math.Min(options.BatchSize, 65536));
             AuditFilter wanted = options.Filter ?? new AuditFilter();
             if (options.Mode == PipelineMode.Exposure)
             {
@@ -281,6 +290,12 @@ namespace AuditSift
             }
         }
 
+        /// <summary>How this session runs.</summary>
+        public PipelineOptions Options
+        {
+            get { return options; }
+        }
+
         /// <summary>Pivot: everything the pivot found, once <see cref="Complete"/> has run.</summary>
         public PivotResult PivotResult { get; private set; }
 
@@ -293,7 +308,7 @@ namespace AuditSift
         /// <summary>Inputs waiting for the next native call.</summary>
         public int Pending
         {
-            get { return documents.Count + pendingErrors.Count; }
+            get { return filling.Count; }
         }
 
         /// <summary>
@@ -317,7 +332,7 @@ namespace AuditSift
                 e.Reason = problem;
                 e.InputObject = inputObject;
                 e.RawText = document as string;
-                pendingErrors.Add(e);
+                filling.Rejected.Add(e);
                 tally.Rejected++;
                 if (options.Mode == PipelineMode.Pivot)
                 {
@@ -334,15 +349,20 @@ namespace AuditSift
             }
             else
             {
-                documents.Add(text);
-                inputs.Add(inputObject);
-                indexes.Add(index);
+                filling.Documents.Add(text);
+                filling.Inputs.Add(inputObject);
+                filling.Indexes.Add(index);
+            }
+            AuditBatchOutput ready = null;
+            if (inFlight != null && inFlight.IsDone)
+            {
+                ready = Collect();
             }
             if (Pending >= options.BatchSize)
             {
-                return Flush();
+                ready = Combine(ready, options.Overlap ? StartInBackground() : Flush());
             }
-            return null;
+            return ready;
         }
 
         /// <summary>Adds one input that is its own document (an AuditData string, say).</summary>
@@ -351,25 +371,118 @@ namespace AuditSift
             return Add(input, input);
         }
 
-        /// <summary>Parses the pending batch now and returns its output.</summary>
+        /// <summary>
+        /// Parses the pending batch now and returns its output, after that of a batch still being parsed in
+        /// the background.
+        /// </summary>
         public AuditBatchOutput Flush()
         {
             ThrowIfCompleted();
-            AuditBatchOutput output = new AuditBatchOutput();
-            if (documents.Count > 0)
+            AuditBatchOutput earlier = Collect();
+            InputBatch batch = TakeFilling();
+            Process(batch);
+            return Combine(earlier, Finish(batch));
+        }
+
+        /// <summary>Hands the full batch to a background thread; returns the output of the one before it.</summary>
+        private AuditBatchOutput StartInBackground()
+        {
+            AuditBatchOutput earlier = Collect();
+            InputBatch batch = TakeFilling();
+            inFlight = batch;
+            // The default scheduler, whatever the caller's: the parse must not wait for the caller's thread.
+            batch.Work = Task.Factory.StartNew(delegate { Process(batch); }, CancellationToken.None,
+                TaskCreationOptions.None, TaskScheduler.Default);
+            return earlier;
+        }
+
+        /// <summary>Waits for the batch parsed in the background, if any, and returns its output.</summary>
+        private AuditBatchOutput Collect()
+        {
+            InputBatch batch = inFlight;
+            if (batch == null)
             {
-                ProcessBatch(output);
+                return null;
             }
-            if (pendingErrors.Count > 0)
+            inFlight = null;
+            batch.Work.Wait();
+            batch.Work = null;
+            return Finish(batch);
+        }
+
+        /// <summary>The batch being filled, now closed, with its place among the documents sent.</summary>
+        private InputBatch TakeFilling()
+        {
+            InputBatch batch = filling;
+            filling = spare ?? new InputBatch(batch.Documents.Capacity);
+            spare = null;
+            batch.DocumentsBefore = documentsSent;
+            documentsSent += batch.Documents.Count;
+            return batch;
+        }
+
+        /// <summary>
+        /// Parses a batch's documents (on the caller's thread or a background one: it touches only the batch, the
+        /// native handles and, for Select, the matches). A failure is kept for <see cref="Finish"/> to throw.
+        /// </summary>
+        private void Process(InputBatch batch)
+        {
+            try
             {
-                output.Errors.AddRange(pendingErrors);
-                output.Errors.Sort(CompareIndex);
+                if (batch.Documents.Count > 0)
+                {
+                    ProcessBatch(batch);
+                }
             }
-            documents.Clear();
-            inputs.Clear();
-            indexes.Clear();
-            pendingErrors.Clear();
-            return output;
+            catch (Exception e)
+            {
+                batch.Failure = ExceptionDispatchInfo.Capture(e);
+            }
+        }
+
+        /// <summary>On the caller's thread: counts a parsed batch, adds its rejected inputs, and returns its output.</summary>
+        private AuditBatchOutput Finish(InputBatch batch)
+        {
+            try
+            {
+                if (batch.Failure != null)
+                {
+                    batch.Failure.Throw();
+                }
+                AuditBatchOutput output = batch.Output;
+                if (batch.Parsed.HasValue)
+                {
+                    tally.AddParsed(batch.Parsed.Value);
+                }
+                if (batch.Rejected.Count > 0)
+                {
+                    output.Errors.AddRange(batch.Rejected);
+                    output.Errors.Sort(CompareIndex);
+                }
+                return output;
+            }
+            finally
+            {
+                batch.Clear();
+                spare = batch;
+            }
+        }
+
+        /// <summary>Two outputs in order as one (either may be null).</summary>
+        private static AuditBatchOutput Combine(AuditBatchOutput first, AuditBatchOutput second)
+        {
+            if (first == null)
+            {
+                return second;
+            }
+            if (second == null)
+            {
+                return first;
+            }
+            first.Items.AddRange(second.Items);
+            first.Errors.AddRange(second.Errors);
+            first.Warnings.AddRange(second.Warnings);
+            return first;
         }
 
         private static int CompareIndex(AuditRecordError a, AuditRecordError b)
@@ -377,8 +490,12 @@ namespace AuditSift
             return a.Index.CompareTo(b.Index);
         }
 
-        private void ProcessBatch(AuditBatchOutput output)
+        private void ProcessBatch(InputBatch batch)
         {
+            List<string> documents = batch.Documents;
+            List<object> inputs = batch.Inputs;
+            List<long> indexes = batch.Indexes;
+            AuditBatchOutput output = batch.Output;
             // The input objects hold the AuditData; in Convert mode the records are only read out, their text
             // taken from the documents held here where it is a run of them.
             uint flags = (uint)NativeFlags.NoRaw
@@ -386,7 +503,7 @@ namespace AuditSift
             using (ResultHandle result = encoder.Parse(documents, filter, flags))
             {
                 ResultData data = new ResultData(result);
-                tally.AddParsed(data.Tally);
+                batch.Parsed = data.Tally;
                 foreach (AuditRecordError e in Decoder.Errors(data))
                 {
                     int at = (int)e.Index;
@@ -418,7 +535,7 @@ namespace AuditSift
                         for (long i = 0; i < data.Count; i++)
                         {
                             int at = (int)origins[i];
-                            matches[documentsSent + at] = new PendingMatch(inputs[at], documents[at], indexes[at]);
+                            matches[batch.DocumentsBefore + at] = new PendingMatch(inputs[at], documents[at], indexes[at]);
                         }
                         break;
                     case PipelineMode.Inventory:
@@ -435,7 +552,6 @@ namespace AuditSift
                         break;
                 }
             }
-            documentsSent += documents.Count;
         }
 
         /// <summary>
@@ -562,9 +678,15 @@ namespace AuditSift
             }
         }
 
-        /// <summary>Frees the native objects.</summary>
+        /// <summary>Waits for a batch still being parsed, then frees the native objects.</summary>
         public void Dispose()
         {
+            if (inFlight != null)
+            {
+                // Its output is dropped: the caller is done with this session.
+                inFlight.Work.Wait();
+                inFlight = null;
+            }
             if (filter != null)
             {
                 filter.Dispose();
@@ -590,6 +712,60 @@ namespace AuditSift
                 report.Dispose();
             }
             completed = true;
+        }
+    }
+
+    /// <summary>
+    /// One batch of inputs: the documents for the native call with the input object and position of each, the
+    /// inputs rejected before it, and what its parse gave.
+    /// </summary>
+    internal sealed class InputBatch
+    {
+        internal InputBatch(int capacity)
+        {
+            Documents = new List<string>(capacity);
+            Inputs = new List<object>(capacity);
+            Indexes = new List<long>(capacity);
+            Rejected = new List<AuditRecordError>();
+            Output = new AuditBatchOutput();
+        }
+
+        internal List<string> Documents { get; private set; }
+        internal List<object> Inputs { get; private set; }
+        /// <summary>Position in the whole input of each document.</summary>
+        internal List<long> Indexes { get; private set; }
+        /// <summary>Inputs that were not documents at all.</summary>
+        internal List<AuditRecordError> Rejected { get; private set; }
+        /// <summary>Documents sent to the library before this batch.</summary>
+        internal long DocumentsBefore { get; set; }
+        /// <summary>The background parse, while there is one.</summary>
+        internal Task Work { get; set; }
+        internal AuditBatchOutput Output { get; private set; }
+        /// <summary>The library's counts for the batch, once parsed.</summary>
+        internal NativeTally? Parsed { get; set; }
+        internal ExceptionDispatchInfo Failure { get; set; }
+
+        internal int Count
+        {
+            get { return Documents.Count + Rejected.Count; }
+        }
+
+        internal bool IsDone
+        {
+            get { return Work == null || Work.IsCompleted; }
+        }
+
+        /// <summary>Empties the batch for the next fill (its output has been handed out).</summary>
+        internal void Clear()
+        {
+            Documents.Clear();
+            Inputs.Clear();
+            Indexes.Clear();
+            Rejected.Clear();
+            Work = null;
+            Output = new AuditBatchOutput();
+            Parsed = null;
+            Failure = null;
         }
     }
 
