@@ -2,6 +2,7 @@
 //! it, so a host copies each out once per batch instead of calling once per field.
 
 use std::fmt::{self, Write as _};
+use std::net::IpAddr;
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use rayon::prelude::*;
@@ -11,7 +12,7 @@ use super::pool::{BYTES, VALUES};
 use super::tree::write_tree;
 use crate::batch::{Collected, RecordError, Tally};
 use crate::input::{Warning, WarningKind};
-use crate::record::{AuditRecord, replace_lone_surrogates};
+use crate::record::{AuditRecord, LogonType, replace_lone_surrogates};
 use crate::session::{SessionInventory, SessionSummary};
 use crate::time::format_utc;
 
@@ -443,6 +444,30 @@ impl Encoder {
         }
     }
 
+    /// A text reference to a number in decimal, as `Display` writes it (without its machinery: a
+    /// record has several).
+    fn text_number(&mut self, n: Option<u64>) -> [i64; 2] {
+        match n {
+            None => [-1, 0],
+            Some(n) => self.text_written(|text| push_decimal(text, n)),
+        }
+    }
+
+    /// A text reference to an address as `Display` writes it, IPv4 without its machinery.
+    fn text_address(&mut self, address: Option<IpAddr>) -> [i64; 2] {
+        match address {
+            Some(IpAddr::V4(v4)) => self.text_written(|text| {
+                for (i, octet) in v4.octets().into_iter().enumerate() {
+                    if i > 0 {
+                        text.push(b'.');
+                    }
+                    push_decimal(text, octet.into());
+                }
+            }),
+            other => self.text_display(other),
+        }
+    }
+
     /// A text reference to a time as `format_utc` writes it.
     fn text_time(&mut self, t: Option<&DateTime<Utc>>) -> [i64; 2] {
         match t {
@@ -501,7 +526,10 @@ impl Encoder {
         put(F::CreationTime, self.text_time(r.creation_time.as_ref()));
         put(F::Id, self.text_in(r.id.as_deref(), doc));
         put(F::Operation, self.text_in(r.operation.as_deref(), doc));
-        put(F::RecordType, self.text_display(r.record_type));
+        put(
+            F::RecordType,
+            self.text_number(r.record_type.map(u64::from)),
+        );
         put(
             F::RecordTypeName,
             self.text_in(r.record_type_name.as_deref(), doc),
@@ -519,7 +547,7 @@ impl Encoder {
             self.text_in(r.organization_id.as_deref(), doc),
         );
         put(F::ClientIp, self.text_in(r.client_ip.as_deref(), doc));
-        put(F::ClientAddress, self.text_display(r.client_address));
+        put(F::ClientAddress, self.text_address(r.client_address));
         put(F::SessionId, self.text_in(r.session_id.as_deref(), doc));
         put(
             F::AadSessionId,
@@ -533,7 +561,13 @@ impl Encoder {
             F::ClientInfoString,
             self.text_in(r.client_info_string.as_deref(), doc),
         );
-        put(F::LogonType, self.text_display(r.logon_type));
+        put(
+            F::LogonType,
+            match r.logon_type {
+                Some(LogonType::Other(n)) => self.text_display(Some(n)),
+                t => self.text(t.map(LogonType::name)),
+            },
+        );
         put(F::ExternalAccess, self.text(r.external_access.map(flag)));
         put(
             F::MailboxOwnerUpn,
@@ -558,11 +592,16 @@ impl Encoder {
             self.text(r.mail_access_type.map(|t| t.as_str())),
         );
         put(F::IsThrottled, self.text(r.is_throttled.map(flag)));
-        put(F::OperationCount, self.text_display(r.operation_count));
+        put(F::OperationCount, self.text_number(r.operation_count));
         let raw = (flags & AUDITSIFT_FLAG_NO_RAW == 0).then_some(&*r.raw);
         put(F::AuditData, self.text_in(raw, doc));
-        let detail = r.detail();
-        put(F::Detail, self.text(Some(&detail)));
+        put(
+            F::Detail,
+            self.text_written(|text| {
+                // Writing to a Vec cannot fail.
+                let _ = r.write_detail(&mut TextSink(text));
+            }),
+        );
         self.row(AuditsiftTable::Fields, &fields);
         for item in &r.items {
             let role = item.role as i64;
@@ -894,6 +933,21 @@ const RECORD_TABLES: [(AuditsiftTable, Option<&[Cell]>); 6] = [
 
 /// Writes a time exactly as [`format_utc`] does (`2026-03-02T07:01:05.25Z`), without going through
 /// chrono's format strings; years outside 0..=9999 and leap seconds take `format_utc` itself.
+/// Appends `n` in decimal.
+fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
 fn write_utc(out: &mut Vec<u8>, t: &DateTime<Utc>) {
     let nanos = t.timestamp_subsec_nanos();
     let year = t.year();
@@ -978,6 +1032,42 @@ mod tests {
             assert_eq!(parallel.result.tables, one_by_one.result.tables);
             assert_eq!(parallel.result.count, one_by_one.result.count);
         }
+    }
+
+    #[test]
+    fn numbers_and_addresses_are_written_as_display_writes_them() {
+        let mut enc = Encoder::default();
+        let read = |enc: &Encoder, [at, len]: [i64; 2]| {
+            String::from_utf8(enc.result.text[at as usize..(at + len) as usize].to_vec()).unwrap()
+        };
+        for n in [
+            0,
+            7,
+            9,
+            10,
+            99,
+            100,
+            255,
+            1_000_001,
+            u64::from(u32::MAX),
+            u64::MAX,
+        ] {
+            let r = enc.text_number(Some(n));
+            assert_eq!(read(&enc, r), n.to_string());
+        }
+        for address in [
+            "0.0.0.0",
+            "10.0.12.1",
+            "203.0.113.255",
+            "2001:db8::1",
+            "::ffff:1.2.3.4",
+        ] {
+            let ip: IpAddr = address.parse().unwrap();
+            let r = enc.text_address(Some(ip));
+            assert_eq!(read(&enc, r), ip.to_string());
+        }
+        assert_eq!(enc.text_number(None), [-1, 0]);
+        assert_eq!(enc.text_address(None), [-1, 0]);
     }
 
     #[test]

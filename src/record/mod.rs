@@ -11,6 +11,7 @@ mod parse;
 mod types;
 
 use std::borrow::Cow;
+use std::fmt;
 
 use chrono::{DateTime, Utc};
 
@@ -250,36 +251,51 @@ impl AuditRecord<'_> {
 
     /// A short human summary of what was touched: rule name, subjects, folders, message ids.
     pub fn detail(&self) -> String {
-        let mut parts: Vec<String> = Vec::new();
+        let mut out = String::new();
+        // Writing to a String cannot fail.
+        let _ = self.write_detail(&mut out);
+        out
+    }
+
+    /// Writes [`AuditRecord::detail`] to `out` without building it first.
+    pub fn write_detail(&self, out: &mut impl fmt::Write) -> fmt::Result {
+        let mut first = true;
+        let mut part = |out: &mut dyn fmt::Write, args: fmt::Arguments<'_>| {
+            if !std::mem::take(&mut first) {
+                out.write_str("; ")?;
+            }
+            out.write_fmt(args)
+        };
         if let Some(name) = self
             .parameters
             .iter()
             .find(|p| p.name.eq_ignore_ascii_case("Name"))
         {
-            parts.push(format!("Name={}", name.value));
+            part(out, format_args!("Name={}", name.value))?;
         }
         if let Some(kind) = self.mail_access_type {
-            parts.push(kind.as_str().to_owned());
+            part(out, format_args!("{}", kind.as_str()))?;
         }
         if self.is_throttled == Some(true) {
-            parts.push("THROTTLED".to_owned());
+            part(out, format_args!("THROTTLED"))?;
         }
         for item in &self.items {
-            match (&item.subject, &item.folder) {
-                (Some(s), _) => parts.push(s.to_string()),
-                (None, Some(f)) => parts.push(f.to_string()),
-                (None, None) => {}
+            if let Some(text) = item.subject.as_deref().or(item.folder.as_deref()) {
+                part(out, format_args!("{text}"))?;
             }
         }
         for folder in &self.folders {
             let path = folder.path.as_deref().unwrap_or("?");
             if folder.message_ids.is_empty() {
-                parts.push(path.to_owned());
+                part(out, format_args!("{path}"))?;
             } else {
-                parts.push(format!("{path} ({} items)", folder.message_ids.len()));
+                part(
+                    out,
+                    format_args!("{path} ({} items)", folder.message_ids.len()),
+                )?;
             }
         }
-        parts.join("; ")
+        Ok(())
     }
 }
 
