@@ -659,6 +659,20 @@ enum AuditsiftStatus auditsift_result_table(const struct AuditsiftResult *result
                                             size_t out_len);
 
 /*
+ Copies one table into `out` as 32-bit values, half the bytes of `auditsift_result_table` for
+ a host that indexes with 32-bit integers (.NET arrays). Fails with OUT_OF_BOUNDS, naming the
+ value, when one does not fit (read that table with `auditsift_result_table`); the record
+ tables of a batch under 2 GiB of text always fit.
+
+ # Safety
+ `result` must be a live result and `out` point to `out_len` writable int32 values.
+ */
+enum AuditsiftStatus auditsift_result_table_i32(const struct AuditsiftResult *result,
+                                                uint32_t table,
+                                                int32_t *out,
+                                                size_t out_len);
+
+/*
  Frees a result. NULL does nothing.
 
  # Safety

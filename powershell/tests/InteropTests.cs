@@ -338,9 +338,17 @@ internal static class InteropTests
         PipelineOptions o = Options(PipelineMode.Convert, null, 3);
         o.Overlap = overlap;
         List<AuditRecord> records = Records(Run(o, input, errors, flushes));
-        // In the background, a batch comes out at the first Add after it is parsed, the last at the end.
-        Equal(overlap ? "3,3" : "3,3,3", string.Join(",", flushes.ConvertAll(delegate(int n) { return n.ToString(CultureInfo.InvariantCulture); }).ToArray()),
-            "a batch is written as soon as it is full (overlap " + overlap + ")");
+        string written = string.Join(",", flushes.ConvertAll(delegate(int n) { return n.ToString(CultureInfo.InvariantCulture); }).ToArray());
+        if (overlap)
+        {
+            // In the background, a batch comes out whole at the first Add after it is parsed: the third one
+            // during the last two inputs or at the end, as the threads go.
+            Check(written == "3,3" || written == "3,3,3", "whole batches as they are parsed: " + written);
+        }
+        else
+        {
+            Equal("3,3,3", written, "a batch is written as soon as it is full");
+        }
         Equal(10, records.Count, "all good records");
         Equal(1, errors.Count, "one error");
         Equal(4L, errors[0].Index, "error index over the whole input");

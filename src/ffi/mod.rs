@@ -443,29 +443,109 @@ pub unsafe extern "C" fn auditsift_result_table(
     out_len: usize,
 ) -> AuditsiftStatus {
     guard(|| {
-        non_null!(result);
-        if table as usize >= TABLE_COUNT {
-            return fail(
-                AuditsiftStatus::InvalidArgument,
-                format!("unknown table {table}"),
-            );
+        // SAFETY: passed on under the caller's contract.
+        let values = match unsafe { table_to_copy(result, table, out.is_null(), out_len) } {
+            Ok(values) => values,
+            Err(status) => return status,
+        };
+        if !values.is_empty() {
+            // SAFETY: `out` holds at least `values.len()` values.
+            unsafe { std::ptr::copy_nonoverlapping(values.as_ptr(), out, values.len()) };
         }
-        // SAFETY: live by contract.
-        let values = unsafe { &(*result).tables[table as usize] };
+        AuditsiftStatus::Ok
+    })
+}
+
+/// Copies one table into `out` as 32-bit values, half the bytes of `auditsift_result_table` for
+/// a host that indexes with 32-bit integers (.NET arrays). Fails with OUT_OF_BOUNDS, naming the
+/// value, when one does not fit (read that table with `auditsift_result_table`); the record
+/// tables of a batch under 2 GiB of text always fit.
+///
+/// # Safety
+/// `result` must be a live result and `out` point to `out_len` writable int32 values.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn auditsift_result_table_i32(
+    result: *const AuditsiftResult,
+    table: u32,
+    out: *mut i32,
+    out_len: usize,
+) -> AuditsiftStatus {
+    guard(|| {
+        // SAFETY: passed on under the caller's contract.
+        let values = match unsafe { table_to_copy(result, table, out.is_null(), out_len) } {
+            Ok(values) => values,
+            Err(status) => return status,
+        };
         if values.is_empty() {
             return AuditsiftStatus::Ok;
         }
-        non_null!(out);
-        if out_len < values.len() {
+        // SAFETY: `out` holds at least `values.len()` writable values.
+        let out = unsafe { slice::from_raw_parts_mut(out, values.len()) };
+        // One pass that narrows and notes a loss, then a search only when there was one.
+        let mut lost = false;
+        for (o, &v) in out.iter_mut().zip(values) {
+            *o = v as i32;
+            lost |= i64::from(*o) != v;
+        }
+        if lost
+            && let Some((i, v)) = values
+                .iter()
+                .enumerate()
+                .find(|&(_, &v)| i32::try_from(v).is_err())
+        {
             return fail(
                 AuditsiftStatus::OutOfBounds,
-                format!("buffer of {out_len} values; the table has {}", values.len()),
+                format!(
+                    "value {i} of table {table} is {v}, which does not fit in 32 bits; \
+                     read it with auditsift_result_table"
+                ),
             );
         }
-        // SAFETY: `out` holds at least `values.len()` values.
-        unsafe { std::ptr::copy_nonoverlapping(values.as_ptr(), out, values.len()) };
         AuditsiftStatus::Ok
     })
+}
+
+/// The values of a result's table that a copy into a buffer of `out_len` values takes, after
+/// checking the arguments (a NULL buffer is fine for an empty table).
+///
+/// # Safety
+/// `result` must be NULL or a live result.
+unsafe fn table_to_copy<'r>(
+    result: *const AuditsiftResult,
+    table: u32,
+    out_is_null: bool,
+    out_len: usize,
+) -> Result<&'r [i64], AuditsiftStatus> {
+    if result.is_null() {
+        return Err(fail(
+            AuditsiftStatus::NullArgument,
+            "argument `result` is NULL",
+        ));
+    }
+    if table as usize >= TABLE_COUNT {
+        return Err(fail(
+            AuditsiftStatus::InvalidArgument,
+            format!("unknown table {table}"),
+        ));
+    }
+    // SAFETY: live by contract.
+    let values = unsafe { &(*result).tables[table as usize] };
+    if values.is_empty() {
+        return Ok(values);
+    }
+    if out_is_null {
+        return Err(fail(
+            AuditsiftStatus::NullArgument,
+            "argument `out` is NULL",
+        ));
+    }
+    if out_len < values.len() {
+        return Err(fail(
+            AuditsiftStatus::OutOfBounds,
+            format!("buffer of {out_len} values; the table has {}", values.len()),
+        ));
+    }
+    Ok(values)
 }
 
 /// Frees a result. NULL does nothing.
@@ -656,4 +736,63 @@ pub unsafe extern "C" fn auditsift_inventory_summarize(
 pub unsafe extern "C" fn auditsift_inventory_free(inventory: *mut AuditsiftInventory) {
     // SAFETY: the caller passes NULL or a live handle it no longer uses.
     unsafe { free_handle(inventory) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ptr;
+
+    #[test]
+    fn tables_copy_as_32_bits_only_when_every_value_fits() {
+        let mut r = AuditsiftResult::default();
+        let fits = vec![
+            0,
+            -1,
+            -2 - 1_000_000,
+            i64::from(i32::MAX),
+            i64::from(i32::MIN),
+        ];
+        r.tables[AuditsiftTable::Fields as usize] = fits.clone();
+        r.tables[AuditsiftTable::Items as usize] = vec![7, i64::from(i32::MAX) + 1, 3];
+        let mut out = vec![0i32; 5];
+        // SAFETY: a live result and buffers of the given lengths.
+        unsafe {
+            let fields = AuditsiftTable::Fields as u32;
+            assert_eq!(
+                auditsift_result_table_i32(&r, fields, out.as_mut_ptr(), out.len()),
+                AuditsiftStatus::Ok
+            );
+            assert_eq!(out.iter().map(|&v| i64::from(v)).collect::<Vec<_>>(), fits);
+            assert_eq!(
+                auditsift_result_table_i32(&r, fields, out.as_mut_ptr(), 4),
+                AuditsiftStatus::OutOfBounds
+            );
+            let items = AuditsiftTable::Items as u32;
+            assert_eq!(
+                auditsift_result_table_i32(&r, items, out.as_mut_ptr(), out.len()),
+                AuditsiftStatus::OutOfBounds
+            );
+            let mut message = vec![0u8; 256];
+            let n = auditsift_last_error(message.as_mut_ptr(), message.len());
+            let message = String::from_utf8_lossy(&message[..n.min(message.len())]).into_owned();
+            assert!(
+                message.contains("value 1 of table 2 is 2147483648"),
+                "{message}"
+            );
+            // An empty table needs no buffer; a missing result or table is an error.
+            assert_eq!(
+                auditsift_result_table_i32(&r, AuditsiftTable::Tree as u32, ptr::null_mut(), 0),
+                AuditsiftStatus::Ok
+            );
+            assert_eq!(
+                auditsift_result_table_i32(ptr::null(), fields, out.as_mut_ptr(), 5),
+                AuditsiftStatus::NullArgument
+            );
+            assert_eq!(
+                auditsift_result_table_i32(&r, 99, out.as_mut_ptr(), 5),
+                AuditsiftStatus::InvalidArgument
+            );
+        }
+    }
 }

@@ -16,6 +16,9 @@ namespace AuditSift
     {
         private readonly ResultHandle handle;
         private readonly Dictionary<int, long[]> tables = new Dictionary<int, long[]>();
+        private readonly Dictionary<int, int[]> narrowTables = new Dictionary<int, int[]>();
+        // 0 unknown, 1 the library copies tables as int32, 2 it does not (an older build).
+        private static int narrowCopy;
         private readonly byte[] text;
 
         internal ResultData(ResultHandle handle)
@@ -60,6 +63,49 @@ namespace AuditSift
                     "auditsift_result_table");
             }
             tables[(int)table] = values;
+            return values;
+        }
+
+        /// <summary>
+        /// A table's values as int32, copied once: half the bytes of <see cref="Table"/>, for the record tables
+        /// a batch's records keep (their values always fit).
+        /// </summary>
+        internal int[] Table32(NativeTable table)
+        {
+            int[] values;
+            if (narrowTables.TryGetValue((int)table, out values))
+            {
+                return values;
+            }
+            if (narrowCopy != 2)
+            {
+                ulong length = NativeMethods.auditsift_result_table_len(handle, (int)table).ToUInt64();
+                values = new int[length];
+                try
+                {
+                    if (length > 0)
+                    {
+                        Native.Check(NativeMethods.auditsift_result_table_i32(handle, (int)table, values, Native.Size(values.Length)),
+                            "auditsift_result_table_i32");
+                    }
+                    narrowCopy = 1;
+                }
+                catch (EntryPointNotFoundException)
+                {
+                    narrowCopy = 2;
+                    values = null;
+                }
+            }
+            if (values == null)
+            {
+                long[] wide = Table(table);
+                values = new int[wide.Length];
+                for (int i = 0; i < wide.Length; i++)
+                {
+                    values[i] = checked((int)wide[i]);
+                }
+            }
+            narrowTables[(int)table] = values;
             return values;
         }
 
@@ -113,14 +159,14 @@ namespace AuditSift
         private const int NameValueRow = 5;
         private readonly byte[] text;
         private readonly string[] sources;
-        private readonly long[] fields;
-        private readonly long[] items;
-        private readonly long[] parameters;
-        private readonly long[] folders;
+        private readonly int[] fields;
+        private readonly int[] items;
+        private readonly int[] parameters;
+        private readonly int[] folders;
         // For each record, where its rows of each table start (in values); one more entry ends the last.
-        private readonly long[] itemsAt;
-        private readonly long[] parametersAt;
-        private readonly long[] foldersAt;
+        private readonly int[] itemsAt;
+        private readonly int[] parametersAt;
+        private readonly int[] foldersAt;
         private string[] values;
 
         /// <summary>
@@ -132,10 +178,10 @@ namespace AuditSift
         {
             this.sources = sources;
             text = data.TextBytes;
-            fields = data.Table(NativeTable.Fields);
-            items = data.Table(NativeTable.Items);
-            parameters = data.Table(NativeTable.Parameters);
-            folders = data.Table(NativeTable.Folders);
+            fields = data.Table32(NativeTable.Fields);
+            items = data.Table32(NativeTable.Items);
+            parameters = data.Table32(NativeTable.Parameters);
+            folders = data.Table32(NativeTable.Folders);
             itemsAt = RowStarts(items, ItemRow, count);
             parametersAt = RowStarts(parameters, NameValueRow, count);
             foldersAt = RowStarts(folders, NameValueRow, count);
@@ -145,10 +191,10 @@ namespace AuditSift
         /// Where each record's rows start in a table whose rows begin with their record (the library writes a
         /// record's rows together, in record order).
         /// </summary>
-        private static long[] RowStarts(long[] table, int width, long count)
+        private static int[] RowStarts(int[] table, int width, long count)
         {
-            long[] starts = new long[count + 1];
-            long at = 0;
+            int[] starts = new int[count + 1];
+            int at = 0;
             for (long record = 0; record <= count; record++)
             {
                 while (at + width <= table.Length && table[at] < record)
@@ -173,7 +219,7 @@ namespace AuditSift
         internal List<AuditItem> Items(int row)
         {
             List<AuditItem> list = new List<AuditItem>((int)((itemsAt[row + 1] - itemsAt[row]) / ItemRow));
-            for (long at = itemsAt[row]; at < itemsAt[row + 1]; at += ItemRow)
+            for (int at = itemsAt[row]; at < itemsAt[row + 1]; at += ItemRow)
             {
                 AuditItem item = new AuditItem();
                 item.Role = Decoder.RoleName(items[at + 1]);
@@ -189,7 +235,7 @@ namespace AuditSift
         internal List<AuditParameter> Parameters(int row)
         {
             List<AuditParameter> list = new List<AuditParameter>((int)((parametersAt[row + 1] - parametersAt[row]) / NameValueRow));
-            for (long at = parametersAt[row]; at < parametersAt[row + 1]; at += NameValueRow)
+            for (int at = parametersAt[row]; at < parametersAt[row + 1]; at += NameValueRow)
             {
                 AuditParameter p = new AuditParameter();
                 p.Name = Decode(row, parameters[at + 1], parameters[at + 2]);
@@ -207,8 +253,8 @@ namespace AuditSift
         {
             List<AuditFolder> list = new List<AuditFolder>();
             AuditFolder current = null;
-            long currentPath = -2, currentPathLength = -2;
-            for (long at = foldersAt[row]; at < foldersAt[row + 1]; at += NameValueRow)
+            int currentPath = -2, currentPathLength = -2;
+            for (int at = foldersAt[row]; at < foldersAt[row + 1]; at += NameValueRow)
             {
                 if (current == null || folders[at + 1] != currentPath || folders[at + 2] != currentPathLength)
                 {
@@ -638,7 +684,7 @@ namespace AuditSift
         internal static AuditRecord[] Records(ResultData data, long[] origins, bool full, IList<string> documents)
         {
             long count = data.Count;
-            long[] f = data.Table(NativeTable.Fields);
+            int[] f = data.Table32(NativeTable.Fields);
             if (origins.Length < count || f.Length < count * FieldRow)
             {
                 throw new InvalidOperationException("AuditSift: the native result's tables are shorter than its record count.");

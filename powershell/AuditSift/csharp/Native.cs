@@ -318,6 +318,9 @@ namespace AuditSift
         internal static extern UIntPtr auditsift_result_table_len(ResultHandle result, int table);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int auditsift_result_table_i32(ResultHandle result, int table, int[] buffer, UIntPtr length);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern int auditsift_result_table(ResultHandle result, int table, long[] buffer, UIntPtr length);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
