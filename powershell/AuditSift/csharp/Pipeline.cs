@@ -384,16 +384,30 @@ namespace AuditSift
             return Combine(earlier, Finish(batch));
         }
 
-        /// <summary>Hands the full batch to a background thread; returns the output of the one before it.</summary>
+        /// <summary>
+        /// Hands the full batch to a background thread; returns the output of the one before it. The strings are
+        /// pinned before waiting for that one, and it is finished (unpinned, counted) after this one has started:
+        /// the work on this thread overlaps the parse on the other.
+        /// </summary>
         private AuditBatchOutput StartInBackground()
         {
-            AuditBatchOutput earlier = Collect();
             InputBatch batch = TakeFilling();
+            if (BatchEncoder.Utf16Available)
+            {
+                batch.Pinned.Pin(batch.Documents);
+            }
+            InputBatch previous = inFlight;
+            inFlight = null;
+            if (previous != null)
+            {
+                previous.Work.Wait();
+                previous.Work = null;
+            }
             inFlight = batch;
             // The default scheduler, whatever the caller's: the parse must not wait for the caller's thread.
             batch.Work = Task.Factory.StartNew(delegate { Process(batch); }, CancellationToken.None,
                 TaskCreationOptions.None, TaskScheduler.Default);
-            return earlier;
+            return previous == null ? null : Finish(previous);
         }
 
         /// <summary>Waits for the batch parsed in the background, if any, and returns its output.</summary>
@@ -463,6 +477,7 @@ namespace AuditSift
             }
             finally
             {
+                batch.Pinned.Unpin();
                 batch.Clear();
                 spare = batch;
             }
@@ -500,7 +515,7 @@ namespace AuditSift
             // taken from the documents held here where it is a run of them.
             uint flags = (uint)NativeFlags.NoRaw
                 | (options.Mode == PipelineMode.Convert ? options.ReadOutFlags | (uint)NativeFlags.DocumentRefs : 0);
-            using (ResultHandle result = encoder.Parse(documents, filter, flags))
+            using (ResultHandle result = encoder.Parse(documents, batch.Pinned, filter, flags))
             {
                 ResultData data = new ResultData(result);
                 batch.Parsed = data.Tally;
@@ -685,6 +700,7 @@ namespace AuditSift
             {
                 // Its output is dropped: the caller is done with this session.
                 inFlight.Work.Wait();
+                inFlight.Pinned.Unpin();
                 inFlight = null;
             }
             if (filter != null)
@@ -716,6 +732,65 @@ namespace AuditSift
     }
 
     /// <summary>
+    /// The characters of a batch's strings pinned in place for auditsift_parse_batch_utf16 (no copy): a handle,
+    /// pointer and length per string, the arrays reused from batch to batch.
+    /// </summary>
+    internal sealed class PinnedDocuments
+    {
+        private GCHandle[] handles = new GCHandle[0];
+
+        internal PinnedDocuments()
+        {
+            Pointers = new IntPtr[0];
+            Lengths = new UIntPtr[0];
+        }
+
+        /// <summary>Strings pinned now.</summary>
+        internal int Count { get; private set; }
+        internal IntPtr[] Pointers { get; private set; }
+        internal UIntPtr[] Lengths { get; private set; }
+
+        /// <summary>Pins every document (none stays pinned when one fails).</summary>
+        internal void Pin(List<string> documents)
+        {
+            Unpin();
+            int count = documents.Count;
+            if (handles.Length < count)
+            {
+                handles = new GCHandle[count];
+                Pointers = new IntPtr[count];
+                Lengths = new UIntPtr[count];
+            }
+            try
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    string d = documents[i];
+                    handles[i] = GCHandle.Alloc(d, GCHandleType.Pinned);
+                    Count = i + 1;
+                    Pointers[i] = handles[i].AddrOfPinnedObject();
+                    Lengths[i] = (UIntPtr)(uint)d.Length;
+                }
+            }
+            catch
+            {
+                Unpin();
+                throw;
+            }
+        }
+
+        /// <summary>Releases the pins (nothing when none).</summary>
+        internal void Unpin()
+        {
+            for (int i = 0; i < Count; i++)
+            {
+                handles[i].Free();
+            }
+            Count = 0;
+        }
+    }
+
+    /// <summary>
     /// One batch of inputs: the documents for the native call with the input object and position of each, the
     /// inputs rejected before it, and what its parse gave.
     /// </summary>
@@ -728,6 +803,7 @@ namespace AuditSift
             Indexes = new List<long>(capacity);
             Rejected = new List<AuditRecordError>();
             Output = new AuditBatchOutput();
+            Pinned = new PinnedDocuments();
         }
 
         internal List<string> Documents { get; private set; }
@@ -740,6 +816,8 @@ namespace AuditSift
         internal long DocumentsBefore { get; set; }
         /// <summary>The background parse, while there is one.</summary>
         internal Task Work { get; set; }
+        /// <summary>The documents' characters, when pinned before the parse (background batches).</summary>
+        internal PinnedDocuments Pinned { get; private set; }
         internal AuditBatchOutput Output { get; private set; }
         /// <summary>The library's counts for the batch, once parsed.</summary>
         internal NativeTally? Parsed { get; set; }
@@ -797,9 +875,8 @@ namespace AuditSift
 
         private byte[] buffer = new byte[1 << 16];
         private ulong[] offsets = new ulong[1];
-        private GCHandle[] handles = new GCHandle[0];
-        private IntPtr[] pointers = new IntPtr[0];
-        private UIntPtr[] lengths = new UIntPtr[0];
+        // Pins for a batch that comes unpinned (parsed within Flush, or without Overlap).
+        private readonly PinnedDocuments ownPins = new PinnedDocuments();
 
         /// <summary>True when the library reads UTF-16 documents in place.</summary>
         internal static bool Utf16Available
@@ -831,44 +908,40 @@ namespace AuditSift
             }
         }
 
-        internal ResultHandle Parse(List<string> documents, FilterHandle filter, uint flags)
+        /// <summary>
+        /// Parses the documents; <paramref name="pinned"/> holds their pinned characters when the caller pinned
+        /// them already (it then unpins them), else they are pinned for the call here.
+        /// </summary>
+        internal ResultHandle Parse(List<string> documents, PinnedDocuments pinned, FilterHandle filter, uint flags)
         {
-            return Utf16Available ? ParseUtf16(documents, filter, flags) : ParseUtf8(documents, filter, flags);
-        }
-
-        private ResultHandle ParseUtf16(List<string> documents, FilterHandle filter, uint flags)
-        {
-            int count = documents.Count;
-            if (handles.Length < count)
+            if (!Utf16Available)
             {
-                handles = new GCHandle[count];
-                pointers = new IntPtr[count];
-                lengths = new UIntPtr[count];
+                return ParseUtf8(documents, filter, flags);
             }
-            int pinned = 0;
+            if (pinned.Count == documents.Count)
+            {
+                return ParseUtf16(pinned, filter, flags);
+            }
+            ownPins.Pin(documents);
             try
             {
-                for (; pinned < count; pinned++)
-                {
-                    string d = documents[pinned];
-                    handles[pinned] = GCHandle.Alloc(d, GCHandleType.Pinned);
-                    pointers[pinned] = handles[pinned].AddrOfPinnedObject();
-                    lengths[pinned] = (UIntPtr)(uint)d.Length;
-                }
-                ResultHandle result;
-                int status = filter == null
-                    ? NativeMethods.auditsift_parse_batch_utf16_unfiltered(pointers, lengths, Native.Size(count), IntPtr.Zero, flags, out result)
-                    : NativeMethods.auditsift_parse_batch_utf16(pointers, lengths, Native.Size(count), filter, flags, out result);
-                Native.Check(status, "auditsift_parse_batch_utf16");
-                return result;
+                return ParseUtf16(ownPins, filter, flags);
             }
             finally
             {
-                for (int i = 0; i < pinned; i++)
-                {
-                    handles[i].Free();
-                }
+                ownPins.Unpin();
             }
+        }
+
+        private static ResultHandle ParseUtf16(PinnedDocuments pinned, FilterHandle filter, uint flags)
+        {
+            ResultHandle result;
+            int count = pinned.Count;
+            int status = filter == null
+                ? NativeMethods.auditsift_parse_batch_utf16_unfiltered(pinned.Pointers, pinned.Lengths, Native.Size(count), IntPtr.Zero, flags, out result)
+                : NativeMethods.auditsift_parse_batch_utf16(pinned.Pointers, pinned.Lengths, Native.Size(count), filter, flags, out result);
+            Native.Check(status, "auditsift_parse_batch_utf16");
+            return result;
         }
 
         private ResultHandle ParseUtf8(List<string> documents, FilterHandle filter, uint flags)
