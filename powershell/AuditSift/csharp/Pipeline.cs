@@ -463,6 +463,10 @@ namespace AuditSift
                 {
                     batch.Failure.Throw();
                 }
+                if (batch.Result != null)
+                {
+                    ReadOut(batch, batch.Result);
+                }
                 AuditBatchOutput output = batch.Output;
                 if (batch.Parsed.HasValue)
                 {
@@ -507,65 +511,78 @@ namespace AuditSift
 
         private void ProcessBatch(InputBatch batch)
         {
-            List<string> documents = batch.Documents;
-            List<object> inputs = batch.Inputs;
-            List<long> indexes = batch.Indexes;
-            AuditBatchOutput output = batch.Output;
             // The input objects hold the AuditData; in Convert mode the records are only read out, their text
             // taken from the documents held here where it is a run of them.
             uint flags = (uint)NativeFlags.NoRaw
                 | (options.Mode == PipelineMode.Convert ? options.ReadOutFlags | (uint)NativeFlags.DocumentRefs : 0);
-            using (ResultHandle result = encoder.Parse(documents, batch.Pinned, filter, flags))
+            ResultHandle result = encoder.Parse(batch.Documents, batch.Pinned, filter, flags);
+            if (options.Mode == PipelineMode.Convert)
             {
-                ResultData data = new ResultData(result);
-                batch.Parsed = data.Tally;
-                foreach (AuditRecordError e in Decoder.Errors(data))
+                // Read out by Finish on the caller's thread, while the next batch is parsed on this one.
+                batch.Result = result;
+                return;
+            }
+            using (result)
+            {
+                ReadOut(batch, result);
+            }
+        }
+
+        /// <summary>Takes a batch's result into its output and counts, and into the handle this session builds.</summary>
+        private void ReadOut(InputBatch batch, ResultHandle result)
+        {
+            List<string> documents = batch.Documents;
+            List<object> inputs = batch.Inputs;
+            List<long> indexes = batch.Indexes;
+            AuditBatchOutput output = batch.Output;
+            ResultData data = new ResultData(result);
+            batch.Parsed = data.Tally;
+            foreach (AuditRecordError e in Decoder.Errors(data))
+            {
+                int at = (int)e.Index;
+                if (at >= 0 && at < documents.Count)
                 {
-                    int at = (int)e.Index;
-                    if (at >= 0 && at < documents.Count)
+                    e.InputObject = inputs[at];
+                    // The document as the input gave it (the library's copy went through UTF-8).
+                    e.RawText = documents[at];
+                    e.Index = indexes[at];
+                }
+                output.Errors.Add(e);
+            }
+            long[] origins = data.Table(NativeTable.Origins);
+            switch (options.Mode)
+            {
+                case PipelineMode.Convert:
+                    AuditRecord[] records = Decoder.Records(data, origins, options.Full, documents);
+                    foreach (AuditRecord r in records)
                     {
-                        e.InputObject = inputs[at];
-                        // The document as the input gave it (the library's copy went through UTF-8).
-                        e.RawText = documents[at];
-                        e.Index = indexes[at];
+                        int at = (int)r.Index;
+                        r.InputObject = inputs[at];
+                        r.AuditData = documents[at];
+                        r.Index = indexes[at];
                     }
-                    output.Errors.Add(e);
-                }
-                long[] origins = data.Table(NativeTable.Origins);
-                switch (options.Mode)
-                {
-                    case PipelineMode.Convert:
-                        AuditRecord[] records = Decoder.Records(data, origins, options.Full, documents);
-                        foreach (AuditRecord r in records)
-                        {
-                            int at = (int)r.Index;
-                            r.InputObject = inputs[at];
-                            r.AuditData = documents[at];
-                            r.Index = indexes[at];
-                        }
-                        output.Items.AddRange(records);
-                        break;
-                    case PipelineMode.Select:
-                        Native.Check(NativeMethods.auditsift_collector_add(collector, result), "auditsift_collector_add");
-                        for (long i = 0; i < data.Count; i++)
-                        {
-                            int at = (int)origins[i];
-                            matches[batch.DocumentsBefore + at] = new PendingMatch(inputs[at], documents[at], indexes[at]);
-                        }
-                        break;
-                    case PipelineMode.Inventory:
-                        Native.Check(NativeMethods.auditsift_inventory_add(inventory, result), "auditsift_inventory_add");
-                        break;
-                    case PipelineMode.Exposure:
-                        Native.Check(NativeMethods.auditsift_exposure_add(exposure, result), "auditsift_exposure_add");
-                        break;
-                    case PipelineMode.Pivot:
-                        Native.Check(NativeMethods.auditsift_pivot_add(pivot, result), "auditsift_pivot_add");
-                        break;
-                    case PipelineMode.Report:
-                        report.Add(result);
-                        break;
-                }
+                    output.Items.AddRange(records);
+                    break;
+                case PipelineMode.Select:
+                    Native.Check(NativeMethods.auditsift_collector_add(collector, result), "auditsift_collector_add");
+                    for (long i = 0; i < data.Count; i++)
+                    {
+                        int at = (int)origins[i];
+                        matches[batch.DocumentsBefore + at] = new PendingMatch(inputs[at], documents[at], indexes[at]);
+                    }
+                    break;
+                case PipelineMode.Inventory:
+                    Native.Check(NativeMethods.auditsift_inventory_add(inventory, result), "auditsift_inventory_add");
+                    break;
+                case PipelineMode.Exposure:
+                    Native.Check(NativeMethods.auditsift_exposure_add(exposure, result), "auditsift_exposure_add");
+                    break;
+                case PipelineMode.Pivot:
+                    Native.Check(NativeMethods.auditsift_pivot_add(pivot, result), "auditsift_pivot_add");
+                    break;
+                case PipelineMode.Report:
+                    report.Add(result);
+                    break;
             }
         }
 
@@ -701,6 +718,7 @@ namespace AuditSift
                 // Its output is dropped: the caller is done with this session.
                 inFlight.Work.Wait();
                 inFlight.Pinned.Unpin();
+                inFlight.Clear();
                 inFlight = null;
             }
             if (filter != null)
@@ -816,6 +834,8 @@ namespace AuditSift
         internal long DocumentsBefore { get; set; }
         /// <summary>The background parse, while there is one.</summary>
         internal Task Work { get; set; }
+        /// <summary>Convert: the parsed batch, until it is read out on the caller's thread.</summary>
+        internal ResultHandle Result { get; set; }
         /// <summary>The documents' characters, when pinned before the parse (background batches).</summary>
         internal PinnedDocuments Pinned { get; private set; }
         internal AuditBatchOutput Output { get; private set; }
@@ -841,6 +861,11 @@ namespace AuditSift
             Indexes.Clear();
             Rejected.Clear();
             Work = null;
+            if (Result != null)
+            {
+                Result.Dispose();
+                Result = null;
+            }
             Output = new AuditBatchOutput();
             Parsed = null;
             Failure = null;
