@@ -16,9 +16,10 @@ function ConvertFrom-AuditData {
     CreationTime, OperationProperties such as MailAccessType:Sync or IsThrottled:True become
     MailAccessType and IsThrottled, AuditOperationsCountInAggregatedRecord becomes OperationCount.
 
-    Input is gathered into batches and parsed by the native library in one call per batch; records
-    are written as each batch finishes, in input order, without removing duplicates (use
-    Select-AuditSession for de-duplicated records in time order).
+    Input is gathered into batches and parsed by the native library in one call per batch, on a
+    background thread while the next batch fills; records are written as each batch finishes, in
+    input order, without removing duplicates (use Select-AuditSession for de-duplicated records in
+    time order).
 
     A record that cannot be read is reported as a non-terminating error naming the record and the
     reason, with the original object as its target; the other records go on.
