@@ -378,6 +378,12 @@ namespace AuditSift
         public AuditBatchOutput Flush()
         {
             ThrowIfCompleted();
+            if (options.Overlap && filling.Documents.Count > 0)
+            {
+                // The batch before is read out while this one is parsed, then this one is waited for.
+                AuditBatchOutput before = StartInBackground();
+                return Combine(before, Collect());
+            }
             AuditBatchOutput earlier = Collect();
             InputBatch batch = TakeFilling();
             Process(batch);
