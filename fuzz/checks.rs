@@ -239,7 +239,10 @@ pub fn ffi_parse_batch_input(data: &[u8]) {
     let [count, flags, filter_bits, offsets_mode, payload @ ..] = data else {
         return;
     };
-    let flags = u32::from(*flags);
+    // Document references are checked on their own, below: every other check reads a result made
+    // without them.
+    let refs = u32::from(*flags) & AUDITSIFT_FLAG_DOCUMENT_REFS != 0;
+    let flags = u32::from(*flags) & !AUDITSIFT_FLAG_DOCUMENT_REFS;
     // Offsets, and whether they are valid (non-decreasing, within the data).
     let offsets: Vec<u64> = match offsets_mode % 3 {
         0 => {
@@ -428,6 +431,58 @@ pub fn ffi_parse_batch_input(data: &[u8]) {
         auditsift_result_free(from_utf8);
     }
 
+    // With AUDITSIFT_FLAG_DOCUMENT_REFS every reference reads the text it reads without the flag,
+    // out of the record's document: its bytes, or its UTF-16 units when it is all ASCII.
+    if refs {
+        // SAFETY: a live result; `filter` is NULL or live; the documents outlive the calls.
+        unsafe {
+            let want = record_texts(result, |origin, start, len| {
+                panic!("document reference {origin}:{start}+{len} without the flag")
+            });
+            let mut referred: *mut AuditsiftResult = ptr::null_mut();
+            let status = auditsift_parse_batch(
+                payload.as_ptr(),
+                payload.len(),
+                offsets.as_ptr(),
+                doc_count,
+                filter,
+                flags | AUDITSIFT_FLAG_DOCUMENT_REFS,
+                &mut referred,
+            );
+            assert_eq!(status, AuditsiftStatus::Ok, "{}", last_error());
+            let got = record_texts(referred, |origin, start, len| {
+                let doc = &payload[offsets[origin] as usize..offsets[origin + 1] as usize];
+                String::from_utf8(doc[start..start + len].to_vec()).expect("a run of UTF-8")
+            });
+            assert_eq!(got, want, "UTF-8 document references");
+            auditsift_result_free(referred);
+            if docs.len() == doc_count {
+                let wide: Vec<Vec<u16>> = docs.iter().map(|d| d.encode_utf16().collect()).collect();
+                let pointers: Vec<*const u16> = wide.iter().map(|d| d.as_ptr()).collect();
+                let lengths: Vec<usize> = wide.iter().map(Vec::len).collect();
+                let status = auditsift_parse_batch_utf16(
+                    pointers.as_ptr(),
+                    lengths.as_ptr(),
+                    doc_count,
+                    filter,
+                    flags | AUDITSIFT_FLAG_DOCUMENT_REFS,
+                    &mut referred,
+                );
+                assert_eq!(status, AuditsiftStatus::Ok, "{}", last_error());
+                let got = record_texts(referred, |origin, start, len| {
+                    let doc = &wide[origin];
+                    assert!(
+                        doc.iter().all(|&u| u < 0x80),
+                        "a reference into a non-ASCII document"
+                    );
+                    String::from_utf16(&doc[start..start + len]).expect("ASCII")
+                });
+                assert_eq!(got, want, "UTF-16 document references");
+                auditsift_result_free(referred);
+            }
+        }
+    }
+
     // A result that keeps only its tables cannot be added; the checks below use one that keeps
     // its records.
     if flags & AUDITSIFT_FLAG_TABLES_ONLY != 0 {
@@ -598,6 +653,69 @@ unsafe fn assert_utf16_is_utf8(
     }
 }
 
+/// The text of every text reference of a result's record tables (FIELDS, ITEMS, PARAMETERS,
+/// FOLDERS), in table order; a document reference is read by `document(origin, start, length)`.
+///
+/// # Safety
+/// `result` must be a live result.
+unsafe fn record_texts(
+    result: *const auditsift::ffi::AuditsiftResult,
+    document: impl Fn(usize, usize, usize) -> String,
+) -> Vec<Option<String>> {
+    use auditsift::ffi::*;
+    // SAFETY (whole body): `result` is live; every buffer passed holds the length given.
+    unsafe {
+        let mut text = vec![0u8; auditsift_result_text_len(result)];
+        assert_eq!(
+            auditsift_result_text(result, text.as_mut_ptr(), text.len()),
+            AuditsiftStatus::Ok
+        );
+        let table = |t: AuditsiftTable| {
+            let mut values = vec![0i64; auditsift_result_table_len(result, t as u32)];
+            assert_eq!(
+                auditsift_result_table(result, t as u32, values.as_mut_ptr(), values.len()),
+                AuditsiftStatus::Ok
+            );
+            values
+        };
+        let origins = table(AuditsiftTable::Origins);
+        let mut texts = Vec::new();
+        let mut read = |record: i64, at: i64, len: i64| {
+            texts.push(match at {
+                -1 => None,
+                at if at <= -2 => Some(document(
+                    origins[record as usize] as usize,
+                    (-2 - at) as usize,
+                    len as usize,
+                )),
+                at => Some(
+                    String::from_utf8(text[at as usize..(at + len) as usize].to_vec())
+                        .expect("UTF-8 text"),
+                ),
+            });
+        };
+        let width = auditsift_table_row_width(AuditsiftTable::Fields as u32);
+        for (record, row) in table(AuditsiftTable::Fields).chunks(width).enumerate() {
+            for pair in row.chunks(2) {
+                read(record as i64, pair[0], pair[1]);
+            }
+        }
+        for (t, cells) in [
+            (AuditsiftTable::Items, &[2usize, 4, 6][..]),
+            (AuditsiftTable::Parameters, &[1, 3][..]),
+            (AuditsiftTable::Folders, &[1, 3][..]),
+        ] {
+            let width = auditsift_table_row_width(t as u32);
+            for row in table(t).chunks(width) {
+                for &c in cells {
+                    read(row[0], row[c], row[c + 1]);
+                }
+            }
+        }
+        texts
+    }
+}
+
 /// This thread's last error message from the C ABI.
 fn last_error() -> String {
     let mut buf = vec![0u8; 4096];
@@ -705,6 +823,15 @@ unsafe fn read_result(
                     auditsift_result_table(result, table, values.as_mut_ptr(), len - 1),
                     AuditsiftStatus::OutOfBounds
                 );
+            }
+            // The 32-bit copy: the same values, or OUT_OF_BOUNDS when one does not fit.
+            let mut narrow = vec![0i32; len];
+            let status = auditsift_result_table_i32(result, table, narrow.as_mut_ptr(), len);
+            if values.iter().all(|&v| i32::try_from(v).is_ok()) {
+                assert_eq!(status, AuditsiftStatus::Ok);
+                assert!(narrow.iter().zip(&values).all(|(&n, &v)| i64::from(n) == v));
+            } else {
+                assert_eq!(status, AuditsiftStatus::OutOfBounds);
             }
             for row in values.chunks(width) {
                 let columns: Vec<usize> = if table == 1 {
