@@ -658,7 +658,7 @@ unsafe fn assert_utf16_is_utf8(
 ///
 /// # Safety
 /// `result` must be a live result.
-unsafe fn record_texts(
+pub unsafe fn record_texts(
     result: *const auditsift::ffi::AuditsiftResult,
     document: impl Fn(usize, usize, usize) -> String,
 ) -> Vec<Option<String>> {

@@ -8,6 +8,10 @@
 
 mod common;
 
+#[allow(dead_code)]
+#[path = "../fuzz/checks.rs"]
+mod checks;
+
 use common::{ATTACKER, sample_audit_data};
 use std::ptr;
 
@@ -304,6 +308,67 @@ fn hostile_documents_read_the_same_from_utf16() {
     assert_same(&docs, "the hostile documents");
     let many: Vec<Vec<u16>> = docs.iter().cycle().take(40 * docs.len()).cloned().collect();
     assert_same(&many, "the hostile documents, repeated");
+}
+
+#[test]
+fn document_references_read_the_text_they_replace() {
+    // The sample (ASCII and not), and documents whose fields were unescaped or made.
+    let mut texts = sample_audit_data();
+    texts.push(
+        r#"{"Id":"e-1","Operation":"Send","UserId":"u@x","Item":{"Subject":"Caf\u00e9 \"q\"","ParentFolder":{"Path":"\\Sent Items"}}}"#.to_owned(),
+    );
+    texts.push(r#"{"Id":"e-2","Operation":"Send","UserId":"jürgen@x","CreationTime":"2026-03-02T07:00:00.25"}"#.to_owned());
+    let utf8: Vec<Vec<u8>> = texts.iter().map(|t| t.clone().into_bytes()).collect();
+    let utf16: Vec<Vec<u16>> = texts.iter().map(|t| wide(t)).collect();
+    let all = FilterHandle(ptr::null_mut());
+    let flags = AUDITSIFT_FLAG_TABLES_ONLY;
+    let copied = parse_utf8(&utf8, &all, flags);
+    let refs = AUDITSIFT_FLAG_TABLES_ONLY | AUDITSIFT_FLAG_DOCUMENT_REFS;
+    let (from_bytes, from_units) = (
+        parse_utf8(&utf8, &all, refs),
+        parse_utf16(&utf16, &all, refs),
+    );
+    let unit_refs = std::cell::Cell::new(0);
+    // SAFETY: live results; the documents outlive them.
+    let (want, got8, got16) = unsafe {
+        (
+            checks::record_texts(copied.0, |origin, start, len| {
+                panic!("document reference {origin}:{start}+{len} without the flag")
+            }),
+            checks::record_texts(from_bytes.0, |origin, start, len| {
+                String::from_utf8(utf8[origin][start..start + len].to_vec()).unwrap()
+            }),
+            checks::record_texts(from_units.0, |origin, start, len| {
+                let doc = &utf16[origin];
+                // A reference counts UTF-16 units, and only of documents that are all ASCII.
+                assert!(
+                    doc.iter().all(|&u| u < 0x80),
+                    "document {origin} is not ASCII"
+                );
+                unit_refs.set(unit_refs.get() + 1);
+                String::from_utf16(&doc[start..start + len]).unwrap()
+            }),
+        )
+    };
+    assert_eq!(got8, want, "UTF-8 references");
+    assert_eq!(got16, want, "UTF-16 references");
+    let unit_refs = unit_refs.get();
+    assert!(
+        unit_refs > 10_000,
+        "{unit_refs} references into UTF-16 documents"
+    );
+    let (copied, referred) = (contents(&copied), contents(&from_units));
+    assert!(
+        referred.text.len() < copied.text.len() / 2,
+        "{} of {} bytes",
+        referred.text.len(),
+        copied.text.len()
+    );
+    // Unescaped and made text is still copied: the escaped subject and path, the time.
+    let text = String::from_utf8_lossy(&referred.text);
+    for copy in ["Café \"q\"", "\\Sent Items", "2026-03-02T07:00:00.25Z"] {
+        assert!(text.contains(copy), "{copy}");
+    }
 }
 
 #[test]

@@ -159,11 +159,10 @@ fn encode_part(texts: Texts<'_>, filter: &Filter, flags: u32) -> Part {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+mod tests {
     use super::*;
     use crate::ffi::result::{
         AUDITSIFT_FLAG_DOCUMENT_REFS, AUDITSIFT_FLAG_FULL_TREE, AUDITSIFT_FLAG_NO_RAW,
-        AuditsiftTable, FIELD_COUNT,
     };
     use crate::filter::FilterSpec;
 
@@ -248,73 +247,6 @@ pub(super) mod tests {
                     );
                 }
             }
-        }
-    }
-
-    /// The text of every reference cell of the record tables, read from the text buffer or, for a
-    /// document reference, from the record's document.
-    pub(in crate::ffi) fn referenced_texts(
-        r: &AuditsiftResult,
-        document: impl Fn(usize) -> String,
-    ) -> (Vec<Option<String>>, usize) {
-        let origins = &r.tables[AuditsiftTable::Origins as usize];
-        let mut texts = Vec::new();
-        let mut document_refs = 0;
-        let mut read = |record: i64, offset: i64, length: i64| {
-            texts.push(match offset {
-                -1 => None,
-                o if o <= -2 => {
-                    document_refs += 1;
-                    let doc = document(origins[record as usize] as usize);
-                    let start = (-2 - o) as usize;
-                    Some(doc[start..start + length as usize].to_owned())
-                }
-                o => Some(
-                    String::from_utf8(r.text[o as usize..(o + length) as usize].to_vec()).unwrap(),
-                ),
-            });
-        };
-        let fields = &r.tables[AuditsiftTable::Fields as usize];
-        for (record, row) in fields.chunks_exact(2 * FIELD_COUNT).enumerate() {
-            for pair in row.chunks_exact(2) {
-                read(record as i64, pair[0], pair[1]);
-            }
-        }
-        for (table, width, cells) in [
-            (AuditsiftTable::Items, 8, &[2, 4, 6][..]),
-            (AuditsiftTable::Parameters, 5, &[1, 3][..]),
-            (AuditsiftTable::Folders, 5, &[1, 3][..]),
-        ] {
-            for row in r.tables[table as usize].chunks_exact(width) {
-                for &cell in cells {
-                    read(row[0], row[cell], row[cell + 1]);
-                }
-            }
-        }
-        (texts, document_refs)
-    }
-
-    #[test]
-    fn document_refs_resolve_to_the_text_they_replace() {
-        let docs = documents();
-        for flags in [AUDITSIFT_FLAG_TABLES_ONLY, AUDITSIFT_FLAG_NO_RAW] {
-            let copied = run(&docs, None, flags, 64);
-            let referred = run(&docs, None, flags | AUDITSIFT_FLAG_DOCUMENT_REFS, 64);
-            let (want, none) = referenced_texts(&copied, |i| docs[i].clone());
-            let (got, refs) = referenced_texts(&referred, |i| docs[i].clone());
-            assert_eq!(none, 0);
-            assert_eq!(got, want, "flags {flags}");
-            assert!(refs > 1000, "{refs} document references");
-            assert!(
-                referred.text.len() < copied.text.len(),
-                "{} of {} bytes",
-                referred.text.len(),
-                copied.text.len()
-            );
-            // Unescaped and made text is still copied: the escaped subject, the times.
-            let text = String::from_utf8_lossy(&referred.text);
-            assert!(text.contains("Café 0 \"q\""), "{text}");
-            assert!(text.contains("2026-03-02T07:00:00.25Z"), "{text}");
         }
     }
 }
