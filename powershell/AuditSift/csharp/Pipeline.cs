@@ -402,13 +402,7 @@ namespace AuditSift
             {
                 batch.Pinned.Pin(batch.Documents);
             }
-            InputBatch previous = inFlight;
-            inFlight = null;
-            if (previous != null)
-            {
-                previous.Work.Wait();
-                previous.Work = null;
-            }
+            InputBatch previous = WaitForInFlight();
             inFlight = batch;
             // The default scheduler, whatever the caller's: the parse must not wait for the caller's thread.
             batch.Work = Task.Factory.StartNew(delegate { Process(batch); }, CancellationToken.None,
@@ -419,15 +413,21 @@ namespace AuditSift
         /// <summary>Waits for the batch parsed in the background, if any, and returns its output.</summary>
         private AuditBatchOutput Collect()
         {
+            InputBatch batch = WaitForInFlight();
+            return batch == null ? null : Finish(batch);
+        }
+
+        /// <summary>Waits for the batch parsed in the background, if any, and takes it (not yet finished).</summary>
+        private InputBatch WaitForInFlight()
+        {
             InputBatch batch = inFlight;
-            if (batch == null)
+            if (batch != null)
             {
-                return null;
+                inFlight = null;
+                batch.Work.Wait();
+                batch.Work = null;
             }
-            inFlight = null;
-            batch.Work.Wait();
-            batch.Work = null;
-            return Finish(batch);
+            return batch;
         }
 
         /// <summary>The batch being filled, now closed, with its place among the documents sent.</summary>
@@ -487,7 +487,6 @@ namespace AuditSift
             }
             finally
             {
-                batch.Pinned.Unpin();
                 batch.Clear();
                 spare = batch;
             }
@@ -719,13 +718,11 @@ namespace AuditSift
         /// <summary>Waits for a batch still being parsed, then frees the native objects.</summary>
         public void Dispose()
         {
-            if (inFlight != null)
+            InputBatch abandoned = WaitForInFlight();
+            if (abandoned != null)
             {
                 // Its output is dropped: the caller is done with this session.
-                inFlight.Work.Wait();
-                inFlight.Pinned.Unpin();
-                inFlight.Clear();
-                inFlight = null;
+                abandoned.Clear();
             }
             if (filter != null)
             {
@@ -859,9 +856,12 @@ namespace AuditSift
             get { return Work == null || Work.IsCompleted; }
         }
 
-        /// <summary>Empties the batch for the next fill (its output has been handed out).</summary>
+        /// <summary>
+        /// Empties the batch for the next fill (its output has been handed out), releasing its pins and result.
+        /// </summary>
         internal void Clear()
         {
+            Pinned.Unpin();
             Documents.Clear();
             Inputs.Clear();
             Indexes.Clear();
