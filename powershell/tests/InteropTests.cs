@@ -1068,6 +1068,19 @@ internal static class InteropTests
         Equal("s", empty.SessionId, "SessionId");
         Equal((string)Incident()[1], records[1].AuditData, "AuditData is the input text");
         Equal(AttackerSession, records[1].SessionId, "and the other fields are still read from the batch");
+        // A field set on a record read from a batch is the record's own from then on (null included);
+        // its other fields, and the same field of the batch's other records, are still read from the batch.
+        string operation = records[2].Operation;
+        string user = records[2].UserId;
+        Equal(operation, records[2].Operation, "a field reads the same twice");
+        records[2].Operation = "Renamed";
+        records[2].SessionId = null;
+        records[2].OperationCount = 7;
+        Equal("Renamed", records[2].Operation, "a set field");
+        Check(records[2].SessionId == null, "a field set to null stays null");
+        Equal(7L, records[2].OperationCount.Value, "a set number");
+        Equal(user, records[2].UserId, "an unset field of the same record");
+        Equal(AttackerSession, records[1].SessionId, "the same field of another record");
     }
 
     public static void TestTextReadFromTheDocumentsIsTheTextTheLibraryCopies()

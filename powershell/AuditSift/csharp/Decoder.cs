@@ -150,7 +150,7 @@ namespace AuditSift
 
     /// <summary>
     /// One batch's records as the native library wrote them: the text buffer and the fields table,
-    /// shared by the batch's AuditRecord objects, which decode a field when it is first read.
+    /// shared by the batch's AuditRecord objects, which decode a field when it is read.
     /// </summary>
     internal sealed class RecordTable
     {
@@ -167,7 +167,6 @@ namespace AuditSift
         private readonly int[] itemsAt;
         private readonly int[] parametersAt;
         private readonly int[] foldersAt;
-        private string[] values;
 
         /// <summary>
         /// The tables of <paramref name="count"/> records; every row of the other tables names its record.
@@ -292,15 +291,6 @@ namespace AuditSift
                 return null;
             }
             return length == 0 ? string.Empty : Encoding.UTF8.GetString(text, (int)offset, (int)length);
-        }
-
-        /// <summary>
-        /// Room for the decoded field values of every row (FieldCount per row), made when a record first
-        /// reads or sets one: one array per batch rather than one per record.
-        /// </summary>
-        internal string[] Values
-        {
-            get { return values ?? (values = new string[fields.Length / 2]); }
         }
 
         /// <summary>The text of a field of a row, or null when absent.</summary>
@@ -689,7 +679,7 @@ namespace AuditSift
             {
                 throw new InvalidOperationException("AuditSift: the native result's tables are shorter than its record count.");
             }
-            // Fields, items, parameters and folders are decoded when first read (see AuditRecord); only the
+            // Fields, items, parameters and folders are decoded when read (see AuditRecord); only the
             // shared table is made here.
             string[] sources = null;
             if (documents != null)

@@ -9,10 +9,13 @@ namespace AuditSift
     /// One audit record, normalized. Property names follow AuditData's own.
     /// </summary>
     /// <remarks>
-    /// A record made from a native result keeps a reference to its batch's text and decodes each field
-    /// the first time it is read: making an object per record is then cheap, and a pipeline that reads
-    /// a few properties (Format-Table, Where-Object) never pays for the others. Not thread-safe, like
-    /// most .NET objects.
+    /// A record made from a native result keeps a reference to its batch's text and tables and decodes a
+    /// field when it is read: making an object per record is then cheap, and a pipeline that reads a few
+    /// properties (Format-Table, Where-Object) never pays for the others. Text fields are decoded again at
+    /// each read rather than cached: a cache shared by the batch is a large array that the garbage
+    /// collector rescans for every young string stored in it, which costs more than decoding again.
+    /// Items, parameters and folders are made once, when first read. Not thread-safe, like most .NET
+    /// objects.
     /// </remarks>
     public sealed class AuditRecord
     {
@@ -20,11 +23,10 @@ namespace AuditSift
 
         private readonly RecordTable table;
         private readonly int row;
-        // Field values read or set so far, at texts[textsAt + field] (the batch's shared array for a record
-        // read from a native result, else the record's own); a bit of `known` per field says the value is final.
+        // Field values set on this record (a bit of `set` per field); the others are decoded from the batch's
+        // table each time they are read, so that reading a record allocates only the strings it returns.
         private string[] texts;
-        private int textsAt;
-        private ulong known;
+        private ulong set;
         private DateTime? creationTime;
         private bool creationTimeKnown;
         // The input's AuditData, set by the pipeline on every record: kept apart from `texts`, so
@@ -54,14 +56,11 @@ namespace AuditSift
         private string Text(NativeField field)
         {
             int f = (int)field;
-            ulong bit = 1UL << f;
-            if ((known & bit) == 0)
+            if ((set & (1UL << f)) != 0)
             {
-                string value = table == null ? null : table.Text(row, f);
-                SetText(field, value);
-                return value;
+                return texts[f];
             }
-            return texts[textsAt + f];
+            return table == null ? null : table.Text(row, f);
         }
 
         private void SetText(NativeField field, string value)
@@ -69,18 +68,10 @@ namespace AuditSift
             int f = (int)field;
             if (texts == null)
             {
-                if (table != null)
-                {
-                    texts = table.Values;
-                    textsAt = row * FieldCount;
-                }
-                else
-                {
-                    texts = new string[FieldCount];
-                }
+                texts = new string[FieldCount];
             }
-            texts[textsAt + f] = value;
-            known |= 1UL << f;
+            texts[f] = value;
+            set |= 1UL << f;
         }
 
         /// <summary>Position of the record in the input (0-based, over the whole pipeline or file).</summary>
