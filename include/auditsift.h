@@ -35,8 +35,8 @@
  ITEMS, PARAMETERS or FOLDERS table whose text is a run of its record's own document, as the
  caller gave it, is written `(-2 - start, length)` instead of being copied into the text buffer:
  `start` and `length` count the document's units (bytes; UTF-16 units for
- `auditsift_parse_batch_utf16`, which refers only to documents that are all ASCII). A host that
- still holds its documents then copies out little text. Text that was unescaped, normalized or
+ `auditsift_parse_batch_utf16`, which never refers to a document holding a lone surrogate). A
+ host that still holds its documents then copies out little text. Text that was unescaped, normalized or
  made (times, addresses, numbers, names, the detail) stays in the text buffer. Results made from records a
  handle holds (collector, pivot) never refer to documents.
  */

@@ -328,7 +328,7 @@ fn document_references_read_the_text_they_replace() {
         parse_utf8(&utf8, &all, refs),
         parse_utf16(&utf16, &all, refs),
     );
-    let unit_refs = std::cell::Cell::new(0);
+    let (unit_refs, wide_refs) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
     // SAFETY: live results; the documents outlive them.
     let (want, got8, got16) = unsafe {
         (
@@ -339,23 +339,22 @@ fn document_references_read_the_text_they_replace() {
                 String::from_utf8(utf8[origin][start..start + len].to_vec()).unwrap()
             }),
             checks::record_texts(from_units.0, |origin, start, len| {
+                // A reference counts UTF-16 units, in documents all ASCII or not.
                 let doc = &utf16[origin];
-                // A reference counts UTF-16 units, and only of documents that are all ASCII.
-                assert!(
-                    doc.iter().all(|&u| u < 0x80),
-                    "document {origin} is not ASCII"
-                );
                 unit_refs.set(unit_refs.get() + 1);
+                if doc.iter().any(|&u| u >= 0x80) {
+                    wide_refs.set(wide_refs.get() + 1);
+                }
                 String::from_utf16(&doc[start..start + len]).unwrap()
             }),
         )
     };
     assert_eq!(got8, want, "UTF-8 references");
     assert_eq!(got16, want, "UTF-16 references");
-    let unit_refs = unit_refs.get();
+    let (unit_refs, wide_refs) = (unit_refs.get(), wide_refs.get());
     assert!(
-        unit_refs > 10_000,
-        "{unit_refs} references into UTF-16 documents"
+        unit_refs > 10_000 && wide_refs > 1_000,
+        "{unit_refs} references into UTF-16 documents, {wide_refs} into documents beyond ASCII"
     );
     let (copied, referred) = (contents(&copied), contents(&from_units));
     assert!(
@@ -369,6 +368,52 @@ fn document_references_read_the_text_they_replace() {
     for copy in ["Café \"q\"", "\\Sent Items", "2026-03-02T07:00:00.25Z"] {
         assert!(text.contains(copy), "{copy}");
     }
+}
+
+#[test]
+fn documents_with_lone_surrogates_are_never_referred_to() {
+    // The UTF-8 the library reads holds U+FFFD where the caller's text holds the surrogate, so a
+    // run of the caller's units would not be the text: such a document is copied, the others in
+    // the batch still referred to.
+    let mut broken = wide(r#"{"Id":"b-1","Operation":"Send","UserId":"é@x","Item":{"Subject":"#);
+    broken.extend(wide("\"a"));
+    broken.push(0xd83d);
+    broken.extend(wide(r#"b","ParentFolder":{"Path":"after"}}}"#));
+    let docs = vec![
+        wide(r#"{"Id":"a-1","Operation":"Send","UserId":"é@x"}"#),
+        broken,
+    ];
+    let all = FilterHandle(ptr::null_mut());
+    let copied = parse_utf16(&docs, &all, AUDITSIFT_FLAG_TABLES_ONLY);
+    let referred = parse_utf16(
+        &docs,
+        &all,
+        AUDITSIFT_FLAG_TABLES_ONLY | AUDITSIFT_FLAG_DOCUMENT_REFS,
+    );
+    let referred_to = std::cell::RefCell::new(Vec::new());
+    // SAFETY: live results; the documents outlive them.
+    let (want, got) = unsafe {
+        (
+            checks::record_texts(copied.0, |origin, start, len| {
+                panic!("document reference {origin}:{start}+{len} without the flag")
+            }),
+            checks::record_texts(referred.0, |origin, start, len| {
+                referred_to.borrow_mut().push(origin);
+                String::from_utf16(&docs[origin][start..start + len]).unwrap()
+            }),
+        )
+    };
+    assert_eq!(got, want);
+    let referred_to = referred_to.into_inner();
+    assert!(
+        referred_to.contains(&0),
+        "the whole document is referred to"
+    );
+    assert!(!referred_to.contains(&1), "the broken one is not");
+    assert!(
+        want.iter().flatten().any(|t| t == "a\u{fffd}b"),
+        "the broken subject reads with U+FFFD: {want:?}"
+    );
 }
 
 #[test]

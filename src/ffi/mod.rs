@@ -280,20 +280,13 @@ pub unsafe extern "C" fn auditsift_parse_batch(
             .map(|pair| &bytes[pair[0] as usize..pair[1] as usize])
             .collect();
         let result = parse_in_parts(&docs, filter, flags, |first, chunk, parse| {
-            let mut texts = Texts {
-                texts: Vec::with_capacity(chunk.len()),
-                positions: Vec::with_capacity(chunk.len()),
-                rejected: Vec::new(),
-                skipped: 0,
-                prefiltered: false,
-                referable: Vec::with_capacity(chunk.len()),
-            };
+            let mut texts = Texts::of_bytes(chunk.len());
             for (i, doc) in chunk.iter().enumerate() {
                 match std::str::from_utf8(doc) {
                     Ok(text) => {
                         texts.texts.push(text);
                         texts.positions.push(first + i);
-                        texts.referable.push(true);
+                        texts.referable.push(Some(0..0));
                     }
                     Err(e) => texts.rejected.push(RecordError {
                         index: (first + i) as u64,

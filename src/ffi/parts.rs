@@ -4,10 +4,12 @@
 //! result is byte for byte the one a single encoder gives for the same records and errors, and
 //! the records are copied (to outlive the input) only when the result must keep them.
 
+use std::ops::Range;
+
 use rayon::prelude::*;
 
 use super::AuditsiftFilter;
-use super::result::{AUDITSIFT_FLAG_TABLES_ONLY, AuditsiftResult, Encoder};
+use super::result::{AUDITSIFT_FLAG_TABLES_ONLY, AuditsiftResult, Document, Encoder};
 use crate::batch::{
     Collected, ParseOutcome, RecordError, Tally, parse_chunk, parse_prefiltered_chunk,
 };
@@ -28,9 +30,36 @@ pub(super) struct Texts<'t> {
     pub(super) skipped: u64,
     /// True when `texts` already passed the filter's prefilter (on another form of the text).
     pub(super) prefiltered: bool,
-    /// For each text, whether its byte offsets are offsets in the document as the caller gave it,
-    /// so that `AUDITSIFT_FLAG_DOCUMENT_REFS` may refer to it.
-    pub(super) referable: Vec<bool>,
+    /// For each text, whether it is the document as the caller gave it, so that
+    /// `AUDITSIFT_FLAG_DOCUMENT_REFS` may refer to it: `Some` range of `shifts` that turns its byte
+    /// offsets into the caller's units (empty when they are the same), or `None`.
+    pub(super) referable: Vec<Option<Range<usize>>>,
+    /// The [`Document::shifts`] of the referable texts, back to back.
+    pub(super) shifts: Vec<(usize, usize)>,
+}
+
+impl<'t> Texts<'t> {
+    /// Texts that are all referable with offsets in bytes (the caller gave UTF-8).
+    pub(super) fn of_bytes(capacity: usize) -> Texts<'t> {
+        Texts {
+            texts: Vec::with_capacity(capacity),
+            positions: Vec::with_capacity(capacity),
+            rejected: Vec::new(),
+            skipped: 0,
+            prefiltered: false,
+            referable: Vec::with_capacity(capacity),
+            shifts: Vec::new(),
+        }
+    }
+
+    /// Text `i` as a document its references may point into, if it is one.
+    fn document(&self, i: usize) -> Option<Document<'_>> {
+        let shifts = self.referable[i].clone()?;
+        Some(Document {
+            text: self.texts[i],
+            shifts: &self.shifts[shifts],
+        })
+    }
 }
 
 /// One task's share of a batch.
@@ -133,8 +162,7 @@ fn encode_part(texts: Texts<'_>, filter: &Filter, flags: u32) -> Part {
     let mut kept = Vec::with_capacity(if keep { records.len() } else { 0 });
     for (i, record) in records {
         let origin = texts.positions[i] as u64;
-        let document = texts.referable[i].then_some(texts.texts[i]);
-        encoder.record_in(origin, &record, flags, document);
+        encoder.record_in(origin, &record, flags, texts.document(i));
         if keep {
             kept.push(Collected {
                 origin,
@@ -197,14 +225,13 @@ mod tests {
         per_task: usize,
     ) -> AuditsiftResult {
         parse_in_tasks(docs, filter, flags, per_task, |first, chunk, parse| {
-            parse(Texts {
-                texts: chunk.iter().map(String::as_str).collect(),
-                positions: (first..first + chunk.len()).collect(),
-                rejected: Vec::new(),
-                skipped: 0,
-                prefiltered: false,
-                referable: vec![true; chunk.len()],
-            })
+            let mut texts = Texts::of_bytes(chunk.len());
+            for (i, doc) in chunk.iter().enumerate() {
+                texts.texts.push(doc);
+                texts.positions.push(first + i);
+                texts.referable.push(Some(0..0));
+            }
+            parse(texts)
         })
     }
 

@@ -276,8 +276,8 @@ pub const AUDITSIFT_FLAG_TABLES_ONLY: u32 = 4;
 /// ITEMS, PARAMETERS or FOLDERS table whose text is a run of its record's own document, as the
 /// caller gave it, is written `(-2 - start, length)` instead of being copied into the text buffer:
 /// `start` and `length` count the document's units (bytes; UTF-16 units for
-/// `auditsift_parse_batch_utf16`, which refers only to documents that are all ASCII). A host that
-/// still holds its documents then copies out little text. Text that was unescaped, normalized or
+/// `auditsift_parse_batch_utf16`, which never refers to a document holding a lone surrogate). A
+/// host that still holds its documents then copies out little text. Text that was unescaped, normalized or
 /// made (times, addresses, numbers, names, the detail) stays in the text buffer. Results made from records a
 /// handle holds (collector, pivot) never refer to documents.
 pub const AUDITSIFT_FLAG_DOCUMENT_REFS: u32 = 8;
@@ -393,6 +393,29 @@ impl fmt::Write for TextSink<'_> {
     }
 }
 
+/// A record's document as its text references may point into it (`AUDITSIFT_FLAG_DOCUMENT_REFS`):
+/// the text the record was read from, and how its byte offsets become offsets in the document's
+/// units as the caller gave it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Document<'a> {
+    /// The document as parsed (the caller's bytes, or the UTF-8 of the caller's UTF-16).
+    pub(crate) text: &'a str,
+    /// For a document given as UTF-16 with characters beyond ASCII: for each such character, the
+    /// byte offset in `text` just past it and how many more bytes than units `text` holds up to
+    /// there, in order. Empty when each byte is a unit.
+    pub(crate) shifts: &'a [(usize, usize)],
+}
+
+impl Document<'_> {
+    /// The unit offset of byte offset `at` (a character boundary) of the text.
+    pub(super) fn units(&self, at: usize) -> usize {
+        match self.shifts.partition_point(|&(end, _)| end <= at) {
+            0 => at,
+            past => at - self.shifts[past - 1].1,
+        }
+    }
+}
+
 /// Builds a result's text buffer and tables.
 #[derive(Default)]
 pub(crate) struct Encoder {
@@ -412,15 +435,16 @@ impl Encoder {
         }
     }
 
-    /// A text reference to `s`, into `document` (`(-2 - start, length)`) when `s` is a run of it,
-    /// else into the text buffer.
-    fn text_in(&mut self, s: Option<&str>, document: Option<&str>) -> [i64; 2] {
+    /// A text reference to `s`, into `document` (`(-2 - start, length)` in its units) when `s` is
+    /// a run of it, else into the text buffer.
+    fn text_in(&mut self, s: Option<&str>, document: Option<Document<'_>>) -> [i64; 2] {
         if let (Some(s), Some(doc)) = (s, document) {
             // A borrowed field lies within the document it was read from; any other string
             // (unescaped, normalized, static) lies outside it.
-            let start = (s.as_ptr() as usize).wrapping_sub(doc.as_ptr() as usize);
-            if start <= doc.len() && s.len() <= doc.len() - start {
-                return [-2 - start as i64, s.len() as i64];
+            let start = (s.as_ptr() as usize).wrapping_sub(doc.text.as_ptr() as usize);
+            if start <= doc.text.len() && s.len() <= doc.text.len() - start {
+                let (from, to) = (doc.units(start), doc.units(start + s.len()));
+                return [-2 - from as i64, (to - from) as i64];
             }
         }
         self.text(s)
@@ -503,14 +527,13 @@ impl Encoder {
     }
 
     /// Adds one record read from `document`, which its text references may refer to with
-    /// `AUDITSIFT_FLAG_DOCUMENT_REFS` (pass it only when its byte offsets are the document's
-    /// offsets as the caller gave it).
+    /// `AUDITSIFT_FLAG_DOCUMENT_REFS` (pass it only when its text is the caller's document).
     pub(crate) fn record_in(
         &mut self,
         origin: u64,
         r: &AuditRecord<'_>,
         flags: u32,
-        document: Option<&str>,
+        document: Option<Document<'_>>,
     ) {
         let doc = document.filter(|_| flags & AUDITSIFT_FLAG_DOCUMENT_REFS != 0);
         let n = self.result.count as i64;

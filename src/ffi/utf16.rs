@@ -77,8 +77,10 @@ pub unsafe extern "C" fn auditsift_parse_batch_utf16(
         let all = Filter::all();
         let prefilter = filter.map_or(&all, |f| &f.compiled);
         let result = parse_in_parts(&docs, filter, flags, |first, chunk, parse| {
-            // The documents the prefilter keeps, transcoded back to back.
+            // The documents the prefilter keeps, transcoded back to back, with where their
+            // characters beyond ASCII make bytes and units part.
             let mut bytes = Vec::new();
+            let mut shifts = Vec::new();
             let mut spans = Vec::with_capacity(chunk.len());
             let mut skipped = 0;
             for (i, doc) in chunk.iter().enumerate() {
@@ -90,9 +92,12 @@ pub unsafe extern "C" fn auditsift_parse_batch_utf16(
                     // Room for the rest of the task's documents as ASCII, one byte per unit.
                     bytes = BYTES.take(chunk[i..].iter().map(|d| d.len()).sum());
                 }
-                let start = bytes.len();
-                let ascii = push_utf16_lossy(doc, &mut bytes);
-                spans.push((first + i, start, bytes.len(), ascii));
+                let (start, first_shift) = (bytes.len(), shifts.len());
+                let whole = push_utf16_lossy(doc, &mut bytes, &mut shifts);
+                // A document with a lone surrogate is not referable: its UTF-8 holds U+FFFD
+                // where the caller's text holds the surrogate.
+                let referable = whole.then_some(first_shift..shifts.len());
+                spans.push((first + i, start, bytes.len(), referable));
             }
             // SAFETY: `push_utf16_lossy` writes only whole UTF-8 sequences: ASCII units narrowed
             // to their byte, and `char::encode_utf8` of every other character (U+FFFD for a
@@ -107,8 +112,8 @@ pub unsafe extern "C" fn auditsift_parse_batch_utf16(
                 rejected: Vec::new(),
                 skipped,
                 prefiltered: true,
-                // One byte per unit only when the document is all ASCII.
-                referable: spans.iter().map(|&(.., ascii)| ascii).collect(),
+                referable: spans.into_iter().map(|(.., referable)| referable).collect(),
+                shifts,
             });
             BYTES.give(text.into_bytes());
             part
@@ -121,12 +126,16 @@ pub unsafe extern "C" fn auditsift_parse_batch_utf16(
 
 /// Appends the UTF-8 of UTF-16 `units` to `out`, a lone surrogate as U+FFFD (as
 /// `String::from_utf16_lossy` and .NET's `Encoding.UTF8` do). Runs of ASCII are narrowed in bulk.
-/// Returns true when the units were all ASCII (one byte each).
-fn push_utf16_lossy(units: &[u16], out: &mut Vec<u8>) -> bool {
+/// For each character beyond ASCII, pushes onto `shifts` the offset in the document's UTF-8 just
+/// past it and how many more bytes than units that UTF-8 holds up to there (see
+/// [`Document::shifts`](super::result::Document)). Returns false when a lone surrogate was
+/// replaced.
+fn push_utf16_lossy(units: &[u16], out: &mut Vec<u8>, shifts: &mut Vec<(usize, usize)>) -> bool {
     /// Units checked and narrowed together: a block is checked while it is in cache, so that the
     /// document is read from memory once (the compiler vectorizes both loops).
     const BLOCK: usize = 64;
     out.reserve(units.len());
+    let start = out.len();
     let mut ascii = 0;
     for block in units.chunks(BLOCK) {
         if block.iter().fold(0, |any, &u| any | u) >= 0x80 {
@@ -138,6 +147,8 @@ fn push_utf16_lossy(units: &[u16], out: &mut Vec<u8>) -> bool {
     if ascii == units.len() {
         return true;
     }
+    let mut whole = true;
+    let mut extra = 0;
     let mut rest = &units[ascii..];
     while !rest.is_empty() {
         let ascii = ascii_prefix_len(rest);
@@ -146,12 +157,17 @@ fn push_utf16_lossy(units: &[u16], out: &mut Vec<u8>) -> bool {
         let (c, step) = match char::decode_utf16(rest.iter().copied()).next() {
             None => break,
             Some(Ok(c)) => (c, c.len_utf16()),
-            Some(Err(_)) => (char::REPLACEMENT_CHARACTER, 1),
+            Some(Err(_)) => {
+                whole = false;
+                (char::REPLACEMENT_CHARACTER, 1)
+            }
         };
         out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        extra += c.len_utf8() - step;
+        shifts.push((out.len() - start, extra));
         rest = &rest[step..];
     }
-    false
+    whole
 }
 
 /// How many units at the start of `units` are ASCII, looked at in blocks the compiler vectorizes.
@@ -170,6 +186,7 @@ fn ascii_prefix_len(units: &[u16]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ffi::result::Document;
 
     #[test]
     fn transcoding_is_from_utf16_lossy() {
@@ -205,10 +222,24 @@ mod tests {
         ];
         for units in cases {
             let mut out = b"x".to_vec();
-            let ascii = push_utf16_lossy(&units, &mut out);
-            assert_eq!(ascii, units.iter().all(|&u| u < 0x80), "{units:?}");
+            let mut shifts = vec![(0, 0)];
+            let whole = push_utf16_lossy(&units, &mut out, &mut shifts);
+            assert_eq!(whole, String::from_utf16(&units).is_ok(), "{units:?}");
             let expected = format!("x{}", String::from_utf16_lossy(&units));
             assert_eq!(out, expected.as_bytes(), "{units:?}");
+            // The shifts it adds turn every character boundary of the document's UTF-8 into the
+            // number of units before it.
+            let text = &expected[1..];
+            let document = Document {
+                text,
+                shifts: &shifts[1..],
+            };
+            for (at, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                if whole {
+                    let before = text[..at].encode_utf16().count();
+                    assert_eq!(document.units(at), before, "{units:?} at {at}");
+                }
+            }
         }
     }
 }

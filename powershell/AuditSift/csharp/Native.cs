@@ -153,8 +153,8 @@ namespace AuditSift
         TablesOnly = 4,
         /// <summary>
         /// Text that is a run of the record's own document comes back as a reference into it, (-2 - start,
-        /// length) in UTF-16 units (only with auditsift_parse_batch_utf16, which gives them for documents that
-        /// are all ASCII), instead of being copied into the text buffer.
+        /// length) in UTF-16 units with auditsift_parse_batch_utf16 (never into a document holding a lone
+        /// surrogate), instead of being copied into the text buffer.
         /// </summary>
         DocumentRefs = 8,
     }
