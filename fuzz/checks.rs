@@ -406,20 +406,9 @@ pub fn ffi_parse_batch_input(data: &[u8]) {
         utf8.extend_from_slice(String::from_utf16_lossy(d).as_bytes());
         line_offsets.push(utf8.len() as u64);
     }
-    let mut from_utf8: *mut AuditsiftResult = ptr::null_mut();
-    // SAFETY: `utf8` holds its length, `line_offsets` one more value than documents.
-    let status = unsafe {
-        auditsift_parse_batch(
-            utf8.as_ptr(),
-            utf8.len(),
-            line_offsets.as_ptr(),
-            line_offsets.len() - 1,
-            filter,
-            flags,
-            &mut from_utf8,
-        )
-    };
-    assert_eq!(status, AuditsiftStatus::Ok, "{}", last_error());
+    // SAFETY: `line_offsets` ends within `utf8`; `filter` is NULL or live.
+    let from_utf8 =
+        unsafe { parse_ok(&utf8, &line_offsets, line_offsets.len() - 1, filter, flags) };
     // SAFETY: a live result; `filter` is NULL or live.
     unsafe {
         assert_eq!(auditsift_result_count(from_utf8), {
@@ -439,17 +428,8 @@ pub fn ffi_parse_batch_input(data: &[u8]) {
             let want = record_texts(result, |origin, start, len| {
                 panic!("document reference {origin}:{start}+{len} without the flag")
             });
-            let mut referred: *mut AuditsiftResult = ptr::null_mut();
-            let status = auditsift_parse_batch(
-                payload.as_ptr(),
-                payload.len(),
-                offsets.as_ptr(),
-                doc_count,
-                filter,
-                flags | AUDITSIFT_FLAG_DOCUMENT_REFS,
-                &mut referred,
-            );
-            assert_eq!(status, AuditsiftStatus::Ok, "{}", last_error());
+            let refs = flags | AUDITSIFT_FLAG_DOCUMENT_REFS;
+            let referred = parse_ok(payload, &offsets, doc_count, filter, refs);
             let got = record_texts(referred, |origin, start, len| {
                 let doc = &payload[offsets[origin] as usize..offsets[origin + 1] as usize];
                 String::from_utf8(doc[start..start + len].to_vec()).expect("a run of UTF-8")
@@ -458,17 +438,7 @@ pub fn ffi_parse_batch_input(data: &[u8]) {
             auditsift_result_free(referred);
             if docs.len() == doc_count {
                 let wide: Vec<Vec<u16>> = docs.iter().map(|d| d.encode_utf16().collect()).collect();
-                let pointers: Vec<*const u16> = wide.iter().map(|d| d.as_ptr()).collect();
-                let lengths: Vec<usize> = wide.iter().map(Vec::len).collect();
-                let status = auditsift_parse_batch_utf16(
-                    pointers.as_ptr(),
-                    lengths.as_ptr(),
-                    doc_count,
-                    filter,
-                    flags | AUDITSIFT_FLAG_DOCUMENT_REFS,
-                    &mut referred,
-                );
-                assert_eq!(status, AuditsiftStatus::Ok, "{}", last_error());
+                let referred = parse_utf16_ok(&wide, filter, refs);
                 let got = record_texts(referred, |origin, start, len| {
                     String::from_utf16(&wide[origin][start..start + len])
                         .expect("a run of whole characters")
@@ -500,17 +470,13 @@ pub fn ffi_parse_batch_input(data: &[u8]) {
             auditsift_collector_free(collector);
             auditsift_inventory_free(inventory);
             auditsift_result_free(result);
-            result = ptr::null_mut();
-            let status = auditsift_parse_batch(
-                payload.as_ptr(),
-                payload.len(),
-                offsets.as_ptr(),
+            result = parse_ok(
+                payload,
+                &offsets,
                 doc_count,
                 filter,
                 flags & !AUDITSIFT_FLAG_TABLES_ONLY,
-                &mut result,
             );
-            assert_eq!(status, AuditsiftStatus::Ok, "{}", last_error());
         }
     }
 
@@ -584,6 +550,64 @@ pub fn ffi_parse_batch_input(data: &[u8]) {
     }
 }
 
+/// `auditsift_parse_batch` on arguments known to be valid; the call must succeed.
+///
+/// # Safety
+/// `offsets` must hold `doc_count + 1` offsets that end within `bytes`, and `filter` be NULL or
+/// a live filter.
+unsafe fn parse_ok(
+    bytes: &[u8],
+    offsets: &[u64],
+    doc_count: usize,
+    filter: *const auditsift::ffi::AuditsiftFilter,
+    flags: u32,
+) -> *mut auditsift::ffi::AuditsiftResult {
+    use auditsift::ffi::*;
+    let mut result = std::ptr::null_mut();
+    // SAFETY: as the caller promises.
+    let status = unsafe {
+        auditsift_parse_batch(
+            bytes.as_ptr(),
+            bytes.len(),
+            offsets.as_ptr(),
+            doc_count,
+            filter,
+            flags,
+            &mut result,
+        )
+    };
+    assert_eq!(status, AuditsiftStatus::Ok, "{}", last_error());
+    result
+}
+
+/// `auditsift_parse_batch_utf16` on `docs`; the call must succeed.
+///
+/// # Safety
+/// `filter` must be NULL or a live filter.
+unsafe fn parse_utf16_ok(
+    docs: &[Vec<u16>],
+    filter: *const auditsift::ffi::AuditsiftFilter,
+    flags: u32,
+) -> *mut auditsift::ffi::AuditsiftResult {
+    use auditsift::ffi::*;
+    let pointers: Vec<*const u16> = docs.iter().map(|d| d.as_ptr()).collect();
+    let lengths: Vec<usize> = docs.iter().map(Vec::len).collect();
+    let mut result = std::ptr::null_mut();
+    // SAFETY: the documents outlive the call; the caller passes NULL or a live filter.
+    let status = unsafe {
+        auditsift_parse_batch_utf16(
+            pointers.as_ptr(),
+            lengths.as_ptr(),
+            docs.len(),
+            filter,
+            flags,
+            &mut result,
+        )
+    };
+    assert_eq!(status, AuditsiftStatus::Ok, "{}", last_error());
+    result
+}
+
 /// Everything a result holds, as a host copies it out: counts, text and every table.
 ///
 /// # Safety
@@ -626,20 +650,9 @@ unsafe fn assert_utf16_is_utf8(
     flags: u32,
 ) {
     use auditsift::ffi::*;
-    let pointers: Vec<*const u16> = docs.iter().map(|d| d.as_ptr()).collect();
-    let lengths: Vec<usize> = docs.iter().map(Vec::len).collect();
-    let mut result: *mut AuditsiftResult = std::ptr::null_mut();
-    // SAFETY: the documents outlive the call; the caller passes NULL or a live filter.
+    // SAFETY: the caller passes NULL or a live filter.
     unsafe {
-        let status = auditsift_parse_batch_utf16(
-            pointers.as_ptr(),
-            lengths.as_ptr(),
-            docs.len(),
-            filter,
-            flags,
-            &mut result,
-        );
-        assert_eq!(status, AuditsiftStatus::Ok, "{}", last_error());
+        let result = parse_utf16_ok(docs, filter, flags);
         let (tally16, text16, tables16) = result_contents(result);
         let (tally8, text8, tables8) = result_contents(expected);
         assert_eq!(tally16, tally8, "UTF-16 and UTF-8 counts differ");

@@ -1085,7 +1085,7 @@ internal static class InteropTests
 
     public static void TestTextReadFromTheDocumentsIsTheTextTheLibraryCopies()
     {
-        // Convert reads text that is a run of an ASCII document out of the document itself; Select's records
+        // Convert reads text that is a run of a document out of the document itself; Select's records
         // come from the collector, whose text is all copied. Every property must read the same.
         List<object> docs = new List<object>();
         docs.Add(Doc(Guid(1), Time(1), "MailItemsAccessed", "a@contoso.com", AttackerSession,

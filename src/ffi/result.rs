@@ -954,8 +954,6 @@ const RECORD_TABLES: [(AuditsiftTable, Option<&[Cell]>); 6] = [
     (AuditsiftTable::Tree, Some(&TREE_CELLS)),
 ];
 
-/// Writes a time exactly as [`format_utc`] does (`2026-03-02T07:01:05.25Z`), without going through
-/// chrono's format strings; years outside 0..=9999 and leap seconds take `format_utc` itself.
 /// Appends `n` in decimal.
 fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
     let mut digits = [0u8; 20];
@@ -971,6 +969,8 @@ fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
     out.extend_from_slice(&digits[at..]);
 }
 
+/// Writes a time exactly as [`format_utc`] does (`2026-03-02T07:01:05.25Z`), without going through
+/// chrono's format strings; years outside 0..=9999 and leap seconds take `format_utc` itself.
 fn write_utc(out: &mut Vec<u8>, t: &DateTime<Utc>) {
     let nanos = t.timestamp_subsec_nanos();
     let year = t.year();
